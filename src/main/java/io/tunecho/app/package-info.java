@@ -1,0 +1,2 @@
+/** The tunecho server: configuration, command line and main. */
+package io.tunecho.app;

@@ -1,0 +1,157 @@
+package io.tunecho.transport;
+
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.tunecho.wire.Ipv4Cidr;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configuration of a {@link TunChannel}: Netty's usual options plus {@link TunChannelOption}s.
+ *
+ * <p>Unless the user sets a {@link RecvByteBufAllocator} of their own, reads use one buffer of exactly the
+ * interface MTU per packet ({@link FixedRecvByteBufAllocator}), and a read burst goes on until the device is empty
+ * or {@code maxMessagesPerRead} packets were read: a short read says nothing about whether more packets wait.
+ */
+public final class TunChannelConfig extends DefaultChannelConfig {
+    static final int MIN_MTU = 68;
+    static final int MAX_MTU = 65535;
+    private static final int DEFAULT_BUFFER_SIZE = 1500;
+
+    private final TunChannel channel;
+    private volatile Integer mtu;
+    private volatile Ipv4Cidr ipv4Address;
+    private volatile List<Ipv4Cidr> ipv4Routes = List.of();
+    private volatile boolean linkUp = true;
+    private volatile boolean multiQueue;
+    private volatile boolean userAllocator;
+
+    TunChannelConfig(TunChannel channel) {
+        super(channel, packetAllocator(DEFAULT_BUFFER_SIZE));
+        this.channel = channel;
+    }
+
+    static RecvByteBufAllocator packetAllocator(int bufferSize) {
+        return new FixedRecvByteBufAllocator(bufferSize).respectMaybeMoreData(false);
+    }
+
+    @Override
+    public Map<ChannelOption<?>, Object> getOptions() {
+        return getOptions(super.getOptions(), TunChannelOption.MTU, TunChannelOption.IPV4_ADDRESS,
+                TunChannelOption.IPV4_ROUTES, TunChannelOption.LINK_UP, TunChannelOption.MULTI_QUEUE);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public <T> T getOption(ChannelOption<T> option) {
+        if (option == TunChannelOption.MTU) {
+            return (T) mtu;
+        }
+        if (option == TunChannelOption.IPV4_ADDRESS) {
+            return (T) ipv4Address;
+        }
+        if (option == TunChannelOption.IPV4_ROUTES) {
+            return (T) ipv4Routes;
+        }
+        if (option == TunChannelOption.LINK_UP) {
+            return (T) Boolean.valueOf(linkUp);
+        }
+        if (option == TunChannelOption.MULTI_QUEUE) {
+            return (T) Boolean.valueOf(multiQueue);
+        }
+        return super.getOption(option);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public <T> boolean setOption(ChannelOption<T> option, T value) {
+        validate(option, value);
+        if (option == TunChannelOption.MTU) {
+            setMtu((Integer) value);
+        } else if (option == TunChannelOption.IPV4_ADDRESS) {
+            setIpv4Address((Ipv4Cidr) value);
+        } else if (option == TunChannelOption.IPV4_ROUTES) {
+            setIpv4Routes((List<Ipv4Cidr>) value);
+        } else if (option == TunChannelOption.LINK_UP) {
+            setLinkUp((Boolean) value);
+        } else if (option == TunChannelOption.MULTI_QUEUE) {
+            setMultiQueue((Boolean) value);
+        } else {
+            return super.setOption(option, value);
+        }
+        return true;
+    }
+
+    /** The MTU set through {@link TunChannelOption#MTU}, or {@code null} when the interface keeps its own. */
+    public Integer getMtu() {
+        return mtu;
+    }
+
+    public TunChannelConfig setMtu(Integer mtu) {
+        if (mtu != null && (mtu < MIN_MTU || mtu > MAX_MTU)) {
+            throw new IllegalArgumentException("MTU must be " + MIN_MTU + ".." + MAX_MTU + ": " + mtu);
+        }
+        this.mtu = mtu;
+        if (mtu != null) {
+            channel.mtuChanged(mtu);
+        }
+        return this;
+    }
+
+    public Ipv4Cidr getIpv4Address() {
+        return ipv4Address;
+    }
+
+    public TunChannelConfig setIpv4Address(Ipv4Cidr address) {
+        this.ipv4Address = address;
+        return this;
+    }
+
+    public List<Ipv4Cidr> getIpv4Routes() {
+        return ipv4Routes;
+    }
+
+    public TunChannelConfig setIpv4Routes(List<Ipv4Cidr> routes) {
+        this.ipv4Routes = routes == null ? List.of() : List.copyOf(routes);
+        return this;
+    }
+
+    public boolean isLinkUp() {
+        return linkUp;
+    }
+
+    public TunChannelConfig setLinkUp(boolean linkUp) {
+        this.linkUp = linkUp;
+        return this;
+    }
+
+    public boolean isMultiQueue() {
+        return multiQueue;
+    }
+
+    public TunChannelConfig setMultiQueue(boolean multiQueue) {
+        this.multiQueue = multiQueue;
+        return this;
+    }
+
+    @Override
+    public TunChannelConfig setRecvByteBufAllocator(RecvByteBufAllocator allocator) {
+        userAllocator = true;
+        super.setRecvByteBufAllocator(allocator);
+        return this;
+    }
+
+    /** Sizes the default receive buffers for packets of up to {@code mtu} bytes; a user's allocator is kept. */
+    void sizeBuffersFor(int mtu) {
+        if (!userAllocator) {
+            int maxMessages = ((MaxMessagesRecvByteBufAllocator) getRecvByteBufAllocator()).maxMessagesPerRead();
+            super.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(mtu)
+                    .respectMaybeMoreData(false)
+                    .maxMessagesPerRead(maxMessages));
+        }
+    }
+}

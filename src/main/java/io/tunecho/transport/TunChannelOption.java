@@ -1,0 +1,42 @@
+package io.tunecho.transport;
+
+import io.netty.channel.ChannelOption;
+import io.tunecho.wire.Ipv4Cidr;
+
+import java.util.List;
+
+/**
+ * The {@link ChannelOption}s of a {@link TunChannel}. Everything but {@link #MTU} takes effect when the channel
+ * binds; {@link #MTU} also applies at once to a bound channel.
+ */
+public final class TunChannelOption<T> extends ChannelOption<T> {
+
+    /**
+     * The interface MTU in bytes (68..65535). Also sizes the receive buffers, so that no packet is truncated.
+     * Unset: the interface keeps its MTU and buffers are sized from it.
+     */
+    public static final ChannelOption<Integer> MTU = valueOf(TunChannelOption.class, "MTU");
+
+    /** The kernel's IPv4 address and prefix on the interface, e.g. {@code 198.18.0.1/24}. Unset: left as it is. */
+    public static final ChannelOption<Ipv4Cidr> IPV4_ADDRESS = valueOf(TunChannelOption.class, "IPV4_ADDRESS");
+
+    /**
+     * Extra prefixes routed into the interface (for addresses answered outside the interface's own subnet).
+     * Default: none.
+     */
+    public static final ChannelOption<List<Ipv4Cidr>> IPV4_ROUTES = valueOf(TunChannelOption.class, "IPV4_ROUTES");
+
+    /** Bring the link up when binding. Default: {@code true}. */
+    public static final ChannelOption<Boolean> LINK_UP = valueOf(TunChannelOption.class, "LINK_UP");
+
+    /**
+     * Open the device with {@code IFF_MULTI_QUEUE}: several channels bound to the same name each get one queue.
+     * Must match how a pre-created device was made. Default: {@code false}.
+     */
+    public static final ChannelOption<Boolean> MULTI_QUEUE = valueOf(TunChannelOption.class, "MULTI_QUEUE");
+
+    @SuppressWarnings("deprecation")
+    private TunChannelOption() {
+        super(null);
+    }
+}

@@ -1,0 +1,116 @@
+package io.tunecho.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A tunecho server started as its users start it ({@code java -jar target/tunecho.jar ...}), in this JVM's
+ * network namespace. Its output is collected; {@link #close()} ends it by its PID if a test did not.
+ */
+final class TunechoProcess implements AutoCloseable {
+    /** What the server logs once it answers. */
+    static final String READY = "answering";
+
+    private final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final Thread reader;
+
+    private TunechoProcess(Process process) {
+        this.process = process;
+        this.reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.append(line).append('\n');
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "tunecho-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts tunecho and waits until it logs that it answers. */
+    static TunechoProcess start(String... args) throws IOException, InterruptedException {
+        TunechoProcess t = launch(args);
+        t.awaitOutput(READY, 30);
+        return t;
+    }
+
+    /** Starts tunecho without waiting for anything. */
+    static TunechoProcess launch(String... args) throws IOException {
+        List<String> cmd = Netns.tunechoCommand(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        return new TunechoProcess(p);
+    }
+
+    void awaitOutput(String text, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (output.indexOf(text) >= 0) {
+                return;
+            }
+            if (!process.isAlive()) {
+                reader.join(2000);
+                if (output.indexOf(text) >= 0) {
+                    return;
+                }
+                fail("tunecho exited with " + process.exitValue() + " before printing '" + text + "':\n" + output);
+            }
+            Thread.sleep(20);
+        }
+        fail("tunecho did not print '" + text + "' within " + seconds + " s:\n" + output);
+    }
+
+    /** Sends SIGTERM, as a service manager or Ctrl-C would, and returns the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy(); // SIGTERM
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("tunecho did not stop within 20 s of SIGTERM:\n" + output);
+        }
+        reader.join(5000);
+        return process.exitValue();
+    }
+
+    /** Sends SIGINT (Ctrl-C) and returns the exit code. */
+    int interrupt() throws IOException, InterruptedException {
+        Netns.run(5, "kill", "-INT", Long.toString(process.pid()));
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("tunecho did not stop within 20 s of SIGINT:\n" + output);
+        }
+        reader.join(5000);
+        return process.exitValue();
+    }
+
+    int waitForExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("tunecho still runs after " + seconds + " s:\n" + output);
+        }
+        reader.join(5000);
+        return process.exitValue();
+    }
+
+    String output() {
+        return output.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -19,12 +19,11 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.ReferenceCountUtil;
 import io.tunecho.device.TunDevice;
-import io.tunecho.device.TunInterface;
+import io.tunecho.device.NetInterfaces;
 import io.tunecho.wire.Ipv4Cidr;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.channels.ClosedChannelException;
 
 /**
  * A Netty {@link io.netty.channel.Channel} over a Linux TUN device, on Netty's epoll {@link IoEventLoop}.
@@ -173,20 +172,20 @@ public class TunChannel extends AbstractChannel {
     private void configureInterface(String name) throws IOException {
         Integer mtu = config.getMtu();
         if (mtu != null) {
-            TunInterface.setMtu(name, mtu);
+            NetInterfaces.setMtu(name, mtu);
         } else {
-            mtu = TunInterface.mtu(name);
+            mtu = NetInterfaces.mtu(name);
         }
         config.sizeBuffersFor(mtu);
         Ipv4Cidr address = config.getIpv4Address();
         if (address != null) {
-            TunInterface.setIpv4Address(name, address.inetAddress(), address.prefixLength());
+            NetInterfaces.setIpv4Address(name, address.inetAddress(), address.prefixLength());
         }
         if (config.isLinkUp()) {
-            TunInterface.setUp(name);
+            NetInterfaces.setUp(name);
         }
         for (Ipv4Cidr route : config.getIpv4Routes()) {
-            TunInterface.addRoute(name, Ipv4Cidr.toInetAddress(route.network()), route.prefixLength());
+            NetInterfaces.addRoute(name, Ipv4Cidr.toInetAddress(route.network()), route.prefixLength());
         }
     }
 
@@ -194,7 +193,7 @@ public class TunChannel extends AbstractChannel {
     void mtuChanged(int mtu) {
         if (isActive()) {
             try {
-                TunInterface.setMtu(localAddress.name(), mtu);
+                NetInterfaces.setMtu(localAddress.name(), mtu);
             } catch (IOException e) {
                 throw new io.netty.channel.ChannelException(e.getMessage(), e);
             }
@@ -282,6 +281,7 @@ public class TunChannel extends AbstractChannel {
     }
 
     /** Reads packets until the device is empty or the allocator's handle says stop; one buffer per packet. */
+    @SuppressWarnings("deprecation")
     private void readReady() {
         TunUnsafe unsafe = (TunUnsafe) unsafe();
         if (!isActive()) {
@@ -338,6 +338,7 @@ public class TunChannel extends AbstractChannel {
         }
     }
 
+    @SuppressWarnings("deprecation") // RecvByteBufAllocator.Handle: the type AbstractUnsafe still works with
     private final class TunUnsafe extends AbstractUnsafe implements EpollIoHandle {
         private RecvByteBufAllocator.Handle recvHandle;
         private RecvByteBufAllocator recvHandleSource;
@@ -376,6 +377,12 @@ public class TunChannel extends AbstractChannel {
         }
 
         @Override
+        public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+            promise.setFailure(new UnsupportedOperationException(
+                    "a TunChannel has no peer to connect to: bind it to a TunAddress"));
+        }
+
+        @Override
         public void close() {
             close(voidPromise());
         }
@@ -399,9 +406,5 @@ public class TunChannel extends AbstractChannel {
         public void close() throws IOException {
             device.close();
         }
-    }
-
-    static ClosedChannelException closed() {
-        return new ClosedChannelException();
     }
 }

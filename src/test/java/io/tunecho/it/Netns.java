@@ -1,8 +1,8 @@
 package io.tunecho.it;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +35,25 @@ final class Netns {
             fail("namespace tests must run through src/test/netns/java-in-netns (mvn verify, as root)");
         }
         Set<String> allowed = Stream.concat(Stream.of("lo"), Arrays.stream(ownInterfaces)).collect(Collectors.toSet());
-        String[] present = new File("/sys/class/net").list();
-        for (String name : present == null ? new String[0] : present) {
+        for (String name : interfaces()) {
             if (!allowed.contains(name) && !name.startsWith("tunit")) {
                 fail("unexpected interface '" + name + "': not in a private network namespace?");
             }
+        }
+    }
+
+    /**
+     * The interfaces of this process's network namespace. ({@code /sys/class/net} would show the namespace that
+     * mounted sysfs, not ours.)
+     */
+    static List<String> interfaces() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/net/dev")).stream()
+                    .skip(2)
+                    .map(line -> line.substring(0, line.indexOf(':')).trim())
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -79,7 +93,7 @@ final class Netns {
     }
 
     static boolean interfaceExists(String name) {
-        return Files.exists(Path.of("/sys/class/net", name));
+        return interfaces().contains(name);
     }
 
     /** The command line that starts the server jar that {@code mvn package} built, with the given arguments. */

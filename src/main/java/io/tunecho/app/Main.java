@@ -7,6 +7,7 @@ import io.tunecho.device.DeviceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +61,7 @@ public final class Main {
                 config.interfaceAddress(), config.mtu(),
                 server.channel().createdInterface() ? "created" : "attached", server.answers());
         AtomicBoolean stopRequested = new AtomicBoolean();
-        Signal.Handler stop = s -> {
+        SignalHandler stop = s -> {
             stopRequested.set(true);
             server.channel().close();
         };

@@ -1,0 +1,67 @@
+package io.tunecho.app.config;
+
+import io.tunecho.wire.Ipv4Cidr;
+
+import java.util.List;
+
+/**
+ * tunecho's settings: what {@code config/tunecho.yaml} documents, after defaults, file and command line.
+ *
+ * @param interfaceName    the TUN interface to create or attach to
+ * @param interfaceAddress the kernel's address and prefix on the interface
+ * @param mtu              the interface MTU
+ * @param answer           the prefixes answered; empty means the interface's subnet
+ */
+public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int mtu, List<Ipv4Cidr> answer) {
+    public static final String DEFAULT_INTERFACE = "tun0";
+    public static final Ipv4Cidr DEFAULT_ADDRESS = Ipv4Cidr.parse("198.18.0.1/24");
+    public static final int DEFAULT_MTU = 1500;
+    public static final int MIN_MTU = 68;
+    public static final int MAX_MTU = 65535;
+
+    public TunechoConfig {
+        answer = List.copyOf(answer);
+    }
+
+    public static TunechoConfig defaults() {
+        return new TunechoConfig(DEFAULT_INTERFACE, DEFAULT_ADDRESS, DEFAULT_MTU, List.of());
+    }
+
+    /** The prefixes to answer: the configured list, or the interface's subnet when none is configured. */
+    public List<Ipv4Cidr> effectiveAnswer() {
+        return answer.isEmpty() ? List.of(interfaceAddress.subnet()) : answer;
+    }
+
+    TunechoConfig withInterfaceName(String name) {
+        return new TunechoConfig(name, interfaceAddress, mtu, answer);
+    }
+
+    TunechoConfig withInterfaceAddress(Ipv4Cidr address) {
+        return new TunechoConfig(interfaceName, address, mtu, answer);
+    }
+
+    TunechoConfig withMtu(int value) {
+        return new TunechoConfig(interfaceName, interfaceAddress, value, answer);
+    }
+
+    TunechoConfig withAnswer(List<Ipv4Cidr> value) {
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, value);
+    }
+
+    /** Checks the rules that span settings; {@code where} prefixes the message (a file name, or "command line"). */
+    void validate(String where) throws ConfigException {
+        Ipv4Cidr a = interfaceAddress;
+        if (a.prefixLength() <= 30 && a.address() == a.network()) {
+            throw new ConfigException(where + "interface.address " + a + " is its subnet's network address; use a "
+                    + "host address such as " + Ipv4Cidr.format(a.network() + 1) + "/" + a.prefixLength());
+        }
+        if (a.prefixLength() <= 30 && a.address() == a.broadcast()) {
+            throw new ConfigException(where + "interface.address " + a + " is its subnet's broadcast address; use a "
+                    + "host address such as " + Ipv4Cidr.format(a.network() + 1) + "/" + a.prefixLength());
+        }
+        if (a.prefixLength() == 32 && answer.isEmpty()) {
+            throw new ConfigException(where + "interface.address " + a + " is a /32: its subnet holds no other "
+                    + "address to answer; give a shorter prefix or an 'answer' list");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.tunecho.app.config;
+
+import io.tunecho.wire.Ipv4Cidr;
+
+/** Parsing and checking single values, the same for the file and the command line. */
+final class Values {
+    private Values() {
+    }
+
+    /** {@code what} names the setting in messages, e.g. {@code "interface.mtu"} or {@code "--mtu"}. */
+    static String interfaceName(String value, String what) throws ConfigException {
+        String v = value.trim();
+        if (v.isEmpty()) {
+            throw new ConfigException(what + " is empty; give an interface name such as tun0");
+        }
+        if (v.length() > 15) {
+            throw new ConfigException(what + " '" + v + "' is longer than 15 characters (the Linux limit)");
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c <= ' ' || c >= 0x7F || c == '/' || c == ':') {
+                throw new ConfigException(what + " '" + v + "' may not contain '/', ':', spaces or non-ASCII characters");
+            }
+        }
+        return v;
+    }
+
+    static Ipv4Cidr cidr(String value, String what) throws ConfigException {
+        try {
+            return Ipv4Cidr.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(what + ": " + e.getMessage());
+        }
+    }
+
+    /** An interface address must say its prefix: {@code 198.18.0.1/24}. */
+    static Ipv4Cidr interfaceAddress(String value, String what) throws ConfigException {
+        if (value.indexOf('/') < 0) {
+            throw new ConfigException(what + " '" + value.trim() + "' needs a prefix length, e.g. "
+                    + value.trim() + "/24");
+        }
+        return cidr(value, what);
+    }
+
+    static int mtu(String value, String what) throws ConfigException {
+        int mtu;
+        try {
+            mtu = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(what + " '" + value.trim() + "' is not a number; give an MTU of "
+                    + TunechoConfig.MIN_MTU + ".." + TunechoConfig.MAX_MTU);
+        }
+        if (mtu < TunechoConfig.MIN_MTU || mtu > TunechoConfig.MAX_MTU) {
+            throw new ConfigException(what + " " + mtu + " is out of range; give an MTU of "
+                    + TunechoConfig.MIN_MTU + ".." + TunechoConfig.MAX_MTU + " (IPv4's minimum is 68)");
+        }
+        return mtu;
+    }
+}

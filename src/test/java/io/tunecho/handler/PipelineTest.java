@@ -1,0 +1,346 @@
+package io.tunecho.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.tunecho.wire.Ipv4Cidr;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.tunecho.handler.Packets.HOST;
+import static io.tunecho.handler.Packets.PEER;
+import static io.tunecho.handler.Packets.checksum;
+import static io.tunecho.handler.Packets.get16;
+import static io.tunecho.handler.Packets.get32;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The answering pipeline as TunChannel runs it, on real and on deliberately broken packets. */
+class PipelineTest {
+    private PacketCounters counters;
+    private EmbeddedChannel channel;
+    private final List<ByteBuf> fed = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        counters = new PacketCounters();
+        AnswerSet answers = AnswerSet.forInterface(Ipv4Cidr.parse("198.18.0.1/24"), List.of());
+        channel = new EmbeddedChannel(new Ipv6DropFilter(counters), new Ipv4Decoder(counters),
+                new IcmpEchoHandler(answers, counters));
+    }
+
+    @AfterEach
+    void tearDown() {
+        assertFalse(channel.finish(), "unread messages left in the channel");
+        for (ByteBuf b : fed) {
+            assertEquals(0, b.refCnt(), "a packet was not released");
+        }
+    }
+
+    /** Feeds one packet and returns the reply's bytes, or null when nothing was written. */
+    private byte[] exchange(ByteBuf packet) {
+        fed.add(packet);
+        channel.writeInbound(packet);
+        assertNull(channel.readInbound(), "nothing may pass the pipeline's end");
+        ByteBuf reply = channel.readOutbound();
+        if (reply == null) {
+            return null;
+        }
+        byte[] bytes = new byte[reply.readableBytes()];
+        reply.getBytes(reply.readerIndex(), bytes);
+        reply.release();
+        assertNull(channel.readOutbound(), "one reply per request");
+        return bytes;
+    }
+
+    private byte[] exchange(byte[] packet) {
+        return exchange(Unpooled.directBuffer().writeBytes(packet));
+    }
+
+    private void assertDropped(DropReason reason, byte[] packet) {
+        assertDropped(reason, Unpooled.directBuffer().writeBytes(packet));
+    }
+
+    private void assertDropped(DropReason reason, ByteBuf packet) {
+        assertNull(exchange(packet), "expected a drop for " + reason);
+        assertEquals(1, counters.dropped(reason), counters.toString());
+        assertEquals(1, counters.droppedTotal(), counters.toString());
+        assertEquals(0, counters.repliedCount());
+    }
+
+    /** Checks every byte of a reply against its request (the request has no IP options). */
+    private static void assertEchoReply(byte[] request, byte[] reply) {
+        int ihl = (request[0] & 0xF) * 4;
+        int icmpLength = request.length - ihl;
+        assertEquals(20 + icmpLength, reply.length);
+        assertEquals(0x45, reply[0] & 0xFF);
+        assertEquals(request[1], reply[1], "TOS");
+        assertEquals(reply.length, get16(reply, 2), "total length");
+        assertEquals(get16(request, 4), get16(reply, 4), "identification");
+        assertEquals(get16(request, 6), get16(reply, 6), "flags");
+        assertEquals(64, reply[8] & 0xFF, "TTL");
+        assertEquals(1, reply[9], "protocol");
+        assertEquals(get32(request, 16), get32(reply, 12), "source = the address pinged");
+        assertEquals(get32(request, 12), get32(reply, 16), "destination = the pinger");
+        assertEquals(0, checksum(reply, 0, 20), "IPv4 header checksum");
+        assertEquals(0, reply[20], "type echo reply");
+        assertEquals(0, reply[21], "code");
+        assertEquals(0, checksum(reply, 20, icmpLength), "ICMP checksum");
+        assertArrayEquals(Arrays.copyOfRange(request, ihl + 4, request.length),
+                Arrays.copyOfRange(reply, 24, reply.length), "identifier, sequence and payload");
+    }
+
+    @Test
+    void answersARealPingRequest() {
+        byte[] request = Packets.bytes(Packets.ECHO_REQUEST);
+        assertEchoReply(request, exchange(request));
+        assertEquals(1, counters.repliedCount());
+        assertEquals(0, counters.droppedTotal());
+    }
+
+    @Test
+    void answersARealRequestWithAnOddPayload() {
+        byte[] request = Packets.bytes(Packets.ECHO_REQUEST_ODD);
+        assertEchoReply(request, exchange(request));
+    }
+
+    @Test
+    void answersARealRecordRouteRequestWithoutTheOptions() {
+        byte[] request = Packets.bytes(Packets.ECHO_REQUEST_RECORD_ROUTE);
+        byte[] reply = exchange(request);
+        assertEchoReply(request, reply);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 7, 8, 55, 56, 57, 1000, 1472, 65507})
+    void keepsPayloadsOfEveryLength(int length) {
+        byte[] payload = new byte[length];
+        new java.util.Random(length).nextBytes(payload);
+        byte[] request = new Packets.Builder().payload(payload).build();
+        assertEchoReply(request, exchange(request));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {4, 8, 12, 40})
+    void stripsOptionsOfEveryLength(int optionBytes) {
+        byte[] options = new byte[optionBytes]; // NOPs then EOL
+        Arrays.fill(options, (byte) 1);
+        options[optionBytes - 1] = 0;
+        byte[] request = new Packets.Builder().options(options).payload(Packets.pattern(33)).build();
+        assertEchoReply(request, exchange(request));
+    }
+
+    @Test
+    void answersEveryAddressOfTheSubnetButTheEnds() {
+        for (int host = 2; host <= 254; host++) {
+            byte[] request = new Packets.Builder().dst(0xC6120000 | host).build();
+            byte[] reply = exchange(request);
+            assertEquals(0xC6120000 | host, get32(reply, 12));
+        }
+        assertEquals(253, counters.repliedCount());
+    }
+
+    @Test
+    void trimsLinkPaddingAfterTheTotalLength() {
+        byte[] request = new Packets.Builder().build();
+        ByteBuf padded = Unpooled.directBuffer().writeBytes(request).writeZero(6);
+        assertEchoReply(request, exchange(padded));
+    }
+
+    @Test
+    void answersAPacketThatStartsInsideItsBuffer() {
+        byte[] request = new Packets.Builder().build();
+        ByteBuf buf = Unpooled.directBuffer().writeZero(10).writeBytes(request);
+        buf.readerIndex(10);
+        assertEchoReply(request, exchange(buf));
+    }
+
+    @Test
+    void dropsIpv6() {
+        assertDropped(DropReason.IPV6, Packets.bytes(Packets.IPV6_ROUTER_SOLICITATION));
+    }
+
+    @Test
+    void dropsOtherVersions() {
+        byte[] p = new Packets.Builder().build();
+        p[0] = 0x55;
+        assertDropped(DropReason.BAD_VERSION, p);
+    }
+
+    @Test
+    void dropsAnEmptyPacket() {
+        assertDropped(DropReason.TRUNCATED, new byte[0]);
+    }
+
+    @Test
+    void dropsAPacketShorterThanAHeader() {
+        assertDropped(DropReason.TRUNCATED, Arrays.copyOf(new Packets.Builder().build(), 19));
+    }
+
+    @Test
+    void dropsAHeaderLengthBelowFive() {
+        byte[] p = new Packets.Builder().build();
+        p[0] = 0x44;
+        assertDropped(DropReason.BAD_HEADER_LENGTH, p);
+    }
+
+    @Test
+    void dropsAHeaderLongerThanThePacket() {
+        byte[] p = Arrays.copyOf(new Packets.Builder().build(), 40);
+        p[0] = 0x4F; // 60 bytes of header in a 40-byte packet
+        assertDropped(DropReason.BAD_HEADER_LENGTH, p);
+    }
+
+    @Test
+    void dropsATotalLengthBeyondWhatWasRead() {
+        byte[] p = new Packets.Builder().build();
+        assertDropped(DropReason.BAD_TOTAL_LENGTH, Arrays.copyOf(p, p.length - 1)); // the payload was cut
+    }
+
+    @Test
+    void dropsATotalLengthShorterThanTheHeader() {
+        byte[] p = new Packets.Builder().build();
+        Packets.put16(p, 2, 19);
+        Packets.put16(p, 10, 0);
+        Packets.put16(p, 10, checksum(p, 0, 20));
+        assertDropped(DropReason.BAD_TOTAL_LENGTH, p);
+    }
+
+    @Test
+    void dropsABadHeaderChecksum() {
+        byte[] p = new Packets.Builder().build();
+        p[11] ^= 1;
+        assertDropped(DropReason.BAD_HEADER_CHECKSUM, p);
+    }
+
+    @Test
+    void dropsAFirstFragment() {
+        assertDropped(DropReason.FRAGMENT, new Packets.Builder().flagsFragment(0x2000).build());
+    }
+
+    @Test
+    void dropsALaterFragment() {
+        assertDropped(DropReason.FRAGMENT, new Packets.Builder().flagsFragment(185).build());
+    }
+
+    @Test
+    void dropsUdp() {
+        assertDropped(DropReason.NOT_ICMP, new Packets.Builder().protocol(17).build());
+    }
+
+    @Test
+    void dropsIcmpShorterThanItsHeader() {
+        byte[] full = new Packets.Builder().payload(new byte[0]).build();
+        byte[] p = Arrays.copyOf(full, 27);
+        Packets.put16(p, 2, 27);
+        Packets.put16(p, 10, 0);
+        Packets.put16(p, 10, checksum(p, 0, 20));
+        assertDropped(DropReason.ICMP_TRUNCATED, p);
+    }
+
+    @Test
+    void dropsABadIcmpChecksum() {
+        byte[] p = new Packets.Builder().build();
+        p[p.length - 1] ^= 0x40; // a payload bit flipped in transit
+        assertDropped(DropReason.BAD_ICMP_CHECKSUM, p);
+    }
+
+    @Test
+    void dropsAnEchoReply() {
+        assertDropped(DropReason.NOT_ECHO_REQUEST, new Packets.Builder().icmpType(0).build());
+    }
+
+    @Test
+    void dropsDestinationUnreachable() {
+        assertDropped(DropReason.NOT_ECHO_REQUEST, new Packets.Builder().icmpType(3).icmpCode(1).build());
+    }
+
+    @Test
+    void dropsATimestampRequest() {
+        assertDropped(DropReason.NOT_ECHO_REQUEST, new Packets.Builder().icmpType(13).build());
+    }
+
+    @Test
+    void dropsAnEchoRequestWithANonZeroCode() {
+        assertDropped(DropReason.NOT_ECHO_REQUEST, new Packets.Builder().icmpCode(1).build());
+    }
+
+    @Test
+    void dropsTheSubnetBroadcast() {
+        assertDropped(DropReason.BROADCAST_OR_MULTICAST, new Packets.Builder().dst(0xC61200FF).build());
+    }
+
+    @Test
+    void dropsTheLimitedBroadcast() {
+        assertDropped(DropReason.BROADCAST_OR_MULTICAST, new Packets.Builder().dst(0xFFFFFFFF).build());
+    }
+
+    @Test
+    void dropsMulticast() {
+        assertDropped(DropReason.BROADCAST_OR_MULTICAST, new Packets.Builder().dst(0xE0000001).build());
+    }
+
+    @Test
+    void dropsAnUnspecifiedSource() {
+        assertDropped(DropReason.BAD_SOURCE, new Packets.Builder().src(0).build());
+    }
+
+    @Test
+    void dropsAMulticastSource() {
+        assertDropped(DropReason.BAD_SOURCE, new Packets.Builder().src(0xE00000FB).build());
+    }
+
+    @Test
+    void dropsALoopbackSource() {
+        assertDropped(DropReason.BAD_SOURCE, new Packets.Builder().src(0x7F000001).build());
+    }
+
+    @Test
+    void dropsTheInterfacesOwnAddress() {
+        assertDropped(DropReason.NOT_ANSWERED, new Packets.Builder().src(PEER).dst(HOST).build());
+    }
+
+    @Test
+    void dropsTheSubnetsNetworkAddress() {
+        assertDropped(DropReason.NOT_ANSWERED, new Packets.Builder().dst(0xC6120000).build());
+    }
+
+    @Test
+    void dropsAnAddressOutsideTheAnswerSet() {
+        assertDropped(DropReason.NOT_ANSWERED, new Packets.Builder().dst(0xCB007107).build());
+    }
+
+    @Test
+    void dropsAMessageThatIsNotAPacket() {
+        channel.writeInbound("not a packet");
+        assertNull(channel.readOutbound());
+        assertEquals(1, counters.dropped(DropReason.NOT_A_PACKET));
+    }
+
+    @Test
+    void answersABurstAndFlushesOnce() {
+        for (int i = 0; i < 10; i++) {
+            ByteBuf b = new Packets.Builder().dst(0xC6120000 | (i + 2)).buf();
+            fed.add(b);
+            channel.pipeline().fireChannelRead(b);
+        }
+        assertNull(channel.readOutbound(), "nothing flushed before the read burst ends");
+        channel.pipeline().fireChannelReadComplete();
+        for (int i = 0; i < 10; i++) {
+            ByteBuf reply = channel.readOutbound();
+            assertEquals(0xC6120000 | (i + 2), reply.getInt(reply.readerIndex() + 12));
+            reply.release();
+        }
+        assertEquals(10, counters.repliedCount());
+    }
+}

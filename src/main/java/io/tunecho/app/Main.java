@@ -54,6 +54,9 @@ public final class Main {
             server = TunechoServer.start(config);
         } catch (Throwable t) {
             err.println("tunecho: " + describe(t));
+            if (Boolean.getBoolean("tunecho.debug")) {
+                t.printStackTrace(err);
+            }
             return EXIT_RUNTIME;
         }
         Logger log = LoggerFactory.getLogger(Main.class);

@@ -62,7 +62,7 @@ public final class TunechoServer implements AutoCloseable {
         Future<?> bind = bootstrap.bind(new TunAddress(config.interfaceName())).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             Channel ch = ((io.netty.channel.ChannelFuture) bind).channel();
-            if (ch != null) {
+            if (ch != null && ch.isRegistered()) { // a channel that failed in its constructor never was
                 ch.close().awaitUninterruptibly();
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

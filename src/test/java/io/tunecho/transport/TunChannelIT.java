@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@link TunChannel} embedded in a plain Netty {@link Bootstrap} with this test's own handlers, as a Netty user
- * would use it. Runs as root in the network namespace that {@code src/test/netns/java-in-netns} made for this JVM.
+ * would use it. Runs as root in the network namespace that {@code src/test/netns/bin/java} made for this JVM.
  */
 class TunChannelIT {
     private EventLoopGroup group;
@@ -38,7 +38,7 @@ class TunChannelIT {
     @BeforeEach
     void setUp() {
         if (!"1".equals(System.getenv("TUNECHO_TEST_NETNS"))) {
-            fail("namespace tests must run through src/test/netns/java-in-netns (mvn verify, as root)");
+            fail("namespace tests must run through src/test/netns/bin/java (mvn verify, as root)");
         }
         for (String name : interfaces()) {
             assertTrue(name.equals("lo") || name.startsWith("tunit"), "not a private network namespace: " + name);

@@ -71,7 +71,10 @@ final class TunechoProcess implements AutoCloseable {
         fail("tunecho did not print '" + text + "' within " + seconds + " s:\n" + output);
     }
 
-    /** Sends SIGTERM, as a service manager or Ctrl-C would, and returns the exit code. */
+    /**
+     * Sends SIGTERM, as a service manager would, and returns the exit code. Fails if tunecho's leak detector
+     * (running at paranoid) reported a leak.
+     */
     int terminate() throws InterruptedException {
         process.destroy(); // SIGTERM
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -79,7 +82,14 @@ final class TunechoProcess implements AutoCloseable {
             fail("tunecho did not stop within 20 s of SIGTERM:\n" + output);
         }
         reader.join(5000);
+        assertNoLeak();
         return process.exitValue();
+    }
+
+    private void assertNoLeak() {
+        if (output.indexOf("LEAK:") >= 0) {
+            fail("tunecho reported a buffer leak:\n" + output);
+        }
     }
 
     /** Sends SIGINT (Ctrl-C) and returns the exit code. */
@@ -90,6 +100,7 @@ final class TunechoProcess implements AutoCloseable {
             fail("tunecho did not stop within 20 s of SIGINT:\n" + output);
         }
         reader.join(5000);
+        assertNoLeak();
         return process.exitValue();
     }
 

@@ -4,6 +4,7 @@ import io.tunecho.app.config.CommandLine;
 import io.tunecho.app.config.ConfigException;
 import io.tunecho.app.config.TunechoConfig;
 import io.tunecho.device.DeviceException;
+import io.tunecho.transport.TunChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -60,13 +61,14 @@ public final class Main {
             return EXIT_RUNTIME;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
-        log.info("answering on {} ({}, mtu {}, {}): {}", server.channel().localAddress().name(),
+        log.info("answering on {} ({}, mtu {}, {}{}): {}", server.channel().localAddress().name(),
                 config.interfaceAddress(), config.mtu(),
-                server.channel().createdInterface() ? "created" : "attached", server.answers());
+                server.channel().createdInterface() ? "created" : "attached",
+                config.queues() > 1 ? ", " + config.queues() + " queues" : "", server.answers());
         AtomicBoolean stopRequested = new AtomicBoolean();
         SignalHandler stop = s -> {
             stopRequested.set(true);
-            server.channel().close();
+            server.channels().forEach(TunChannel::close);
         };
         Signal.handle(new Signal("TERM"), stop);
         Signal.handle(new Signal("INT"), stop);

@@ -1,12 +1,14 @@
 package io.tunecho.app;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
 import io.tunecho.app.config.TunechoConfig;
 import io.tunecho.handler.AnswerSet;
 import io.tunecho.handler.IcmpEchoHandler;
@@ -23,54 +25,70 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running tunecho: one {@link TunChannel} on an epoll event loop, with the answering pipeline
- * ({@link Ipv6DropFilter} → {@link Ipv4Decoder} → {@link IcmpEchoHandler}).
+ * A running tunecho: one {@link TunChannel} per queue of the TUN device, each on its own epoll event loop, all
+ * with the same answering pipeline ({@link Ipv6DropFilter} → {@link Ipv4Decoder} → {@link IcmpEchoHandler}) and
+ * the same counters.
  */
 public final class TunechoServer implements AutoCloseable {
     private final EventLoopGroup group;
-    private final TunChannel channel;
+    private final List<TunChannel> channels;
     private final AnswerSet answers;
     private final PacketCounters counters;
+    private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
 
-    private TunechoServer(EventLoopGroup group, TunChannel channel, AnswerSet answers, PacketCounters counters) {
+    private TunechoServer(EventLoopGroup group, List<TunChannel> channels, AnswerSet answers,
+            PacketCounters counters) {
         this.group = group;
-        this.channel = channel;
+        this.channels = List.copyOf(channels);
         this.answers = answers;
         this.counters = counters;
+        for (TunChannel ch : channels) {
+            ch.closeFuture().addListener(f -> closed.trySuccess(null));
+        }
     }
 
     /** Opens and configures the interface and starts answering; fails without leaving anything behind. */
     public static TunechoServer start(TunechoConfig config) throws Exception {
         PacketCounters counters = new PacketCounters();
         AnswerSet answers = AnswerSet.forInterface(config.interfaceAddress(), config.effectiveAnswer());
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        Ipv6DropFilter ipv6 = new Ipv6DropFilter(counters);
+        Ipv4Decoder ipv4 = new Ipv4Decoder(counters);
+        IcmpEchoHandler echo = new IcmpEchoHandler(answers, counters);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.queues(), EpollIoHandler.newFactory());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(TunChannel.class)
                 .option(TunChannelOption.MTU, config.mtu())
                 .option(TunChannelOption.IPV4_ADDRESS, config.interfaceAddress())
                 .option(TunChannelOption.IPV4_ROUTES, routesOutsideSubnet(config))
+                .option(TunChannelOption.MULTI_QUEUE, config.queues() > 1)
                 .handler(new ChannelInitializer<TunChannel>() {
                     @Override
                     protected void initChannel(TunChannel ch) {
-                        ch.pipeline().addLast("ipv6", new Ipv6DropFilter(counters))
-                                .addLast("ipv4", new Ipv4Decoder(counters))
-                                .addLast("echo", new IcmpEchoHandler(answers, counters))
+                        ch.pipeline().addLast("ipv6", ipv6)
+                                .addLast("ipv4", ipv4)
+                                .addLast("echo", echo)
                                 .addLast("errors", ErrorLogger.INSTANCE);
                     }
                 });
-        Future<?> bind = bootstrap.bind(new TunAddress(config.interfaceName())).awaitUninterruptibly();
-        if (!bind.isSuccess()) {
-            Channel ch = ((io.netty.channel.ChannelFuture) bind).channel();
-            if (ch != null && ch.isRegistered()) { // a channel that failed in its constructor never was
-                ch.close().awaitUninterruptibly();
+        List<TunChannel> channels = new ArrayList<>();
+        TunAddress address = new TunAddress(config.interfaceName());
+        for (int queue = 0; queue < config.queues(); queue++) {
+            ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
+            if (!bind.isSuccess()) {
+                if (bind.channel().isRegistered()) { // a channel that failed in its constructor never was
+                    bind.channel().close().awaitUninterruptibly();
+                }
+                for (TunChannel ch : channels) {
+                    ch.close().awaitUninterruptibly();
+                }
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+                Throwable cause = bind.cause();
+                throw cause instanceof Exception ? (Exception) cause : new Exception(cause);
             }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-            Throwable cause = bind.cause();
-            throw cause instanceof Exception ? (Exception) cause : new Exception(cause);
+            channels.add((TunChannel) bind.channel());
         }
-        return new TunechoServer(group, (TunChannel) ((io.netty.channel.ChannelFuture) bind).channel(), answers,
-                counters);
+        return new TunechoServer(group, channels, answers, counters);
     }
 
     /** Answer prefixes that lie outside the interface's subnet need a route into the interface. */
@@ -86,8 +104,14 @@ public final class TunechoServer implements AutoCloseable {
         return routes;
     }
 
+    /** The channel of the first queue (the one whose bind created the interface, if it was created). */
     public TunChannel channel() {
-        return channel;
+        return channels.get(0);
+    }
+
+    /** One channel per queue. */
+    public List<TunChannel> channels() {
+        return channels;
     }
 
     public AnswerSet answers() {
@@ -98,15 +122,17 @@ public final class TunechoServer implements AutoCloseable {
         return counters;
     }
 
-    /** Completes when the channel has closed: after {@link #close()}, or when the device went away. */
+    /** Completes when a channel has closed: after {@link #close()}, or when the device went away. */
     public Future<Void> closeFuture() {
-        return channel.closeFuture();
+        return closed;
     }
 
-    /** Closes the channel (an interface it created disappears) and stops the event loop. */
+    /** Closes the channels (an interface that tunecho created disappears) and stops the event loops. */
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly();
+        for (TunChannel ch : channels) {
+            ch.close().awaitUninterruptibly();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

@@ -101,4 +101,25 @@ class LifecycleIT {
             assertEquals(0, t.terminate(), t.output());
         }
     }
+
+    @Test
+    void answersOnEveryQueueOfAMultiQueueDevice() throws Exception {
+        try (TunechoProcess t = TunechoProcess.start("--interface", "tunit16", "--address", "198.18.16.1/24",
+                "--queues", "2")) {
+            String link = Netns.run(10, "ip", "-d", "link", "show", "dev", "tunit16").assertSuccess().output();
+            assertTrue(link.contains("multi_queue"), link);
+            // Sources spread over the queues by address hash: ping from several addresses of the kernel's side.
+            for (int i = 2; i <= 5; i++) {
+                Netns.run(10, "ip", "addr", "add", "198.18.16." + (100 + i) + "/32", "dev", "tunit16").assertSuccess();
+            }
+            for (int i = 2; i <= 5; i++) {
+                PingOutput p = PingOutput.parse(Netns.run(30, "ping", "-n", "-c", "20", "-i", "0.01", "-W", "2",
+                        "-I", "198.18.16." + (100 + i), "198.18.16." + (10 + i)).output());
+                assertEquals(20, p.received(), p.text());
+            }
+            assertTrue(t.output().contains("2 queues"), t.output());
+            assertEquals(0, t.terminate(), t.output());
+            assertFalse(Netns.interfaceExists("tunit16"));
+        }
+    }
 }

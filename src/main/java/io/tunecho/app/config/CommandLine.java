@@ -50,6 +50,7 @@ public final class CommandLine {
                 "  --answer CIDR[,CIDR...]  addresses and CIDRs to answer (repeatable); default: the interface's",
                 "                           subnet except its own address",
                 "  --mtu N                  interface MTU, 68..65535; default: 1500",
+                "  --queues N               queues of the TUN device, each on its own thread, 1..64; default: 1",
                 "  -h, --help               print this help",
                 "  --version                print the version",
                 "",
@@ -113,6 +114,9 @@ public final class CommandLine {
                 case "--mtu":
                     config = config.withMtu(Values.mtu(o[1], "--mtu"));
                     break;
+                case "--queues":
+                    config = config.withQueues(Values.queues(o[1], "--queues"));
+                    break;
                 default: // --answer, repeatable; together they replace the file's list
                     if (answer == null) {
                         answer = new ArrayList<>();
@@ -142,6 +146,7 @@ public final class CommandLine {
             case "--address":
             case "--answer":
             case "--mtu":
+            case "--queues":
                 return true;
             default:
                 return false;

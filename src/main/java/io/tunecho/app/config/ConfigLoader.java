@@ -31,7 +31,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final List<String> TOP_KEYS = List.of("interface", "answer");
-    private static final List<String> INTERFACE_KEYS = List.of("name", "address", "mtu");
+    private static final List<String> INTERFACE_KEYS = List.of("name", "address", "mtu", "queues");
 
     private final String source;
 
@@ -104,8 +104,11 @@ public final class ConfigLoader {
                 case "address":
                     config = config.withInterfaceAddress(Values.interfaceAddress(text, what));
                     break;
-                default:
+                case "mtu":
                     config = config.withMtu(Values.mtu(text, what));
+                    break;
+                default:
+                    config = config.withQueues(Values.queues(text, what));
                     break;
             }
         }

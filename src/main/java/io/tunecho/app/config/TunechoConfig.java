@@ -10,21 +10,26 @@ import java.util.List;
  * @param interfaceName    the TUN interface to create or attach to
  * @param interfaceAddress the kernel's address and prefix on the interface
  * @param mtu              the interface MTU
+ * @param queues           the number of queues of the TUN device (more than 1: a multi-queue device), each
+ *                         read by its own channel on its own event loop
  * @param answer           the prefixes answered; empty means the interface's subnet
  */
-public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int mtu, List<Ipv4Cidr> answer) {
+public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int mtu, int queues,
+                            List<Ipv4Cidr> answer) {
     public static final String DEFAULT_INTERFACE = "tun0";
     public static final Ipv4Cidr DEFAULT_ADDRESS = Ipv4Cidr.parse("198.18.0.1/24");
     public static final int DEFAULT_MTU = 1500;
     public static final int MIN_MTU = 68;
     public static final int MAX_MTU = 65535;
+    public static final int DEFAULT_QUEUES = 1;
+    public static final int MAX_QUEUES = 64;
 
     public TunechoConfig {
         answer = List.copyOf(answer);
     }
 
     public static TunechoConfig defaults() {
-        return new TunechoConfig(DEFAULT_INTERFACE, DEFAULT_ADDRESS, DEFAULT_MTU, List.of());
+        return new TunechoConfig(DEFAULT_INTERFACE, DEFAULT_ADDRESS, DEFAULT_MTU, DEFAULT_QUEUES, List.of());
     }
 
     /** The prefixes to answer: the configured list, or the interface's subnet when none is configured. */
@@ -33,19 +38,23 @@ public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int
     }
 
     TunechoConfig withInterfaceName(String name) {
-        return new TunechoConfig(name, interfaceAddress, mtu, answer);
+        return new TunechoConfig(name, interfaceAddress, mtu, queues, answer);
     }
 
     TunechoConfig withInterfaceAddress(Ipv4Cidr address) {
-        return new TunechoConfig(interfaceName, address, mtu, answer);
+        return new TunechoConfig(interfaceName, address, mtu, queues, answer);
     }
 
     TunechoConfig withMtu(int value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, value, answer);
+        return new TunechoConfig(interfaceName, interfaceAddress, value, queues, answer);
+    }
+
+    TunechoConfig withQueues(int value) {
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, value, answer);
     }
 
     TunechoConfig withAnswer(List<Ipv4Cidr> value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, mtu, value);
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, value);
     }
 
     /** Checks the rules that span settings; {@code where} prefixes the message (a file name, or "command line"). */

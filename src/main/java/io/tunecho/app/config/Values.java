@@ -42,6 +42,21 @@ final class Values {
         return cidr(value, what);
     }
 
+    static int queues(String value, String what) throws ConfigException {
+        int queues;
+        try {
+            queues = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(what + " '" + value.trim() + "' is not a number; give 1.."
+                    + TunechoConfig.MAX_QUEUES);
+        }
+        if (queues < 1 || queues > TunechoConfig.MAX_QUEUES) {
+            throw new ConfigException(what + " " + queues + " is out of range; give 1.." + TunechoConfig.MAX_QUEUES
+                    + " (1: a single-queue device)");
+        }
+        return queues;
+    }
+
     static int mtu(String value, String what) throws ConfigException {
         int mtu;
         try {

@@ -29,6 +29,7 @@ class ConfigLoaderTest {
         assertEquals(defaults.interfaceName(), shipped.interfaceName());
         assertEquals(defaults.interfaceAddress(), shipped.interfaceAddress());
         assertEquals(defaults.mtu(), shipped.mtu());
+        assertEquals(defaults.queues(), shipped.queues());
         assertEquals(defaults.effectiveAnswer(), shipped.effectiveAnswer());
     }
 
@@ -78,7 +79,7 @@ class ConfigLoaderTest {
     @Test
     void unknownInterfaceKey() {
         String m = error("interface:\n  nmae: tun1\n");
-        assertEquals("test.yaml:2: unknown key 'nmae' in interface (known keys: name, address, mtu)", m);
+        assertEquals("test.yaml:2: unknown key 'nmae' in interface (known keys: name, address, mtu, queues)", m);
     }
 
     @Test
@@ -107,6 +108,12 @@ class ConfigLoaderTest {
     void mtuOutOfRange() {
         assertTrue(error("interface:\n  mtu: 20\n").contains("interface.mtu 20 is out of range; give an MTU of 68..65535"));
         assertTrue(error("interface:\n  mtu: 70000\n").contains("out of range"));
+    }
+
+    @Test
+    void queues() throws Exception {
+        assertEquals(4, load("interface:\n  queues: 4\n").queues());
+        assertTrue(error("interface:\n  queues: 0\n").contains("interface.queues 0 is out of range; give 1..64"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tunecho.app;
 
+import io.netty.util.ResourceLeakDetector;
 import io.tunecho.app.config.CommandLine;
 import io.tunecho.app.config.ConfigException;
 import io.tunecho.app.config.TunechoConfig;
@@ -27,6 +28,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Netty samples buffers for leak tracking unless told otherwise, which allocates stack traces on the hot
+        // path. tunecho's tests run it at paranoid; in service it runs without, unless the user asks for it.
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(run(args, System.out, System.err));
     }
 

@@ -106,6 +106,14 @@ class ServerPingIT {
     }
 
     @Test
+    void floodOf100000WithPreload64LosesNothing() throws Exception {
+        PingOutput p = ping("-f", "-l", "64", "-c", "100000", "198.18.0.6");
+        assertEquals(100000, p.transmitted(), p.text());
+        assertEquals(100000, p.received(), p.text());
+        assertTrue(p.allRepliesIntact(), p.text());
+    }
+
+    @Test
     void fpingFindsAnsweredHostsAlive() throws Exception {
         Netns.Result r = Netns.run(60, "fping", "-c", "3", "-p", "50", "-q", "198.18.0.10", "198.18.0.11", "198.18.0.12");
         assertEquals(0, r.exitCode(), r.output());

@@ -58,6 +58,15 @@ public class TunChannel extends AbstractChannel {
     private volatile TunAddress localAddress;
     private volatile boolean active;
     private boolean readPending;
+    /**
+     * Light reading: one packet per epoll wake-up, without the read that would only return EAGAIN. Taken when
+     * bursts find a single packet (ping-pong traffic: it saves one system call per packet, a third of the
+     * syscalls); left when a probing burst, every {@link #PROBE_INTERVAL}th wake-up, finds more than one.
+     * Level-triggered epoll wakes the loop again at once while packets wait, so nothing is left unread.
+     */
+    private boolean lightReading;
+    private int lightWakeups;
+    private static final int PROBE_INTERVAL = 8;
 
     /** Opens {@code /dev/net/tun}; the channel still has to be registered and bound. */
     public TunChannel() {
@@ -294,6 +303,9 @@ public class TunChannel extends AbstractChannel {
         ByteBufAllocator alloc = config.getAllocator();
         Throwable failure = null;
         boolean eof = false;
+        boolean light = lightReading && ++lightWakeups % PROBE_INTERVAL != 0;
+        int packets = 0;
+        boolean drained = false;
         try {
             do {
                 ByteBuf buf = handle.allocate(alloc);
@@ -314,16 +326,21 @@ public class TunChannel extends AbstractChannel {
                 if (read <= 0) {
                     buf.release();
                     eof = read < 0;
+                    drained = true;
                     break;
                 }
+                packets++;
                 buf.writerIndex(buf.writerIndex() + read);
                 handle.lastBytesRead(read);
                 handle.incMessagesRead(1);
                 readPending = false;
                 pipeline.fireChannelRead(buf);
-            } while (handle.continueReading());
+            } while (!light && handle.continueReading());
         } catch (Throwable t) {
             failure = t;
+        }
+        if (!light) {
+            lightReading = drained && packets <= 1;
         }
         handle.readComplete();
         pipeline.fireChannelReadComplete();

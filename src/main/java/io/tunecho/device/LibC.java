@@ -38,6 +38,15 @@ final class LibC {
     }
 
     private static final class Holder {
+        static {
+            // jnr-ffi generates bytecode for every bound function unless told otherwise: for jnr-posix's hundreds
+            // of functions that is ~100 ms of start-up. tunecho makes a handful of calls, all at start-up, for
+            // which jnr's reflective binding is fast enough. A program that set the property keeps its choice.
+            if (System.getProperty("jnr.ffi.asm.enabled") == null) {
+                System.setProperty("jnr.ffi.asm.enabled", "false");
+            }
+        }
+
         static final POSIX POSIX = POSIXFactory.getNativePOSIX();
         static final Native NATIVE = LibraryLoader.create(Native.class).load("c");
         static final Runtime RUNTIME = Runtime.getRuntime(NATIVE);

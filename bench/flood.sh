@@ -8,9 +8,12 @@
 # 1000 replies. As a reference measured in the same run it floods the interface's own address too, which the
 # Linux kernel answers itself (without the TUN), and prints tunecho's figures as ratios to it.
 # Every flood is bounded by COUNT (default 100000) and by `timeout`; the namespace and tunecho are removed on exit.
+# tunecho and ping run on one CPU (CPU=0; CPU= leaves placement to the scheduler): on 2 vCPUs a cross-CPU wake-up
+# per ping-pong would otherwise dominate the preload-1 figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-100000}
+CPU=${CPU-0}
 shift $(( $# > 0 ? 1 : 0 ))
 [ "${1:-}" = "--" ] && shift
 [ "$(id -u)" = 0 ] || { echo "flood.sh: needs root (network namespace, TUN)" >&2; exit 1; }
@@ -27,10 +30,14 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 ip netns add "$NS"
+pin=()
+[ -n "$CPU" ] && pin=(taskset -c "$CPU")
 in_ns() { ip netns exec "$NS" "$@"; }
 in_ns ip link set lo up
 
-in_ns java -jar target/tunecho.jar --interface tun0 --address 198.18.0.1/24 "$@" >"$LOG" 2>&1 &
+# started directly (not through in_ns) so that $! is tunecho's own PID: `ip netns exec` and taskset exec in place
+ip netns exec "$NS" "${pin[@]}" java -jar target/tunecho.jar --interface tun0 --address 198.18.0.1/24 "$@" \
+  >"$LOG" 2>&1 &
 PID=$!
 for _ in $(seq 1 300); do
   in_ns ping -n -c 1 -W 0.2 198.18.0.2 >/dev/null 2>&1 && break
@@ -46,7 +53,7 @@ TCK=$(getconf CLK_TCK)
 flood() {
   local before after out
   before=$(cpu_ticks)
-  out=$(in_ns timeout -s INT 300 ping -n -q -f -l "$2" -c "$COUNT" "$1" 2>&1 || true)
+  out=$(in_ns "${pin[@]}" timeout -s INT 300 ping -n -q -f -l "$2" -c "$COUNT" "$1" 2>&1 || true)
   after=$(cpu_ticks)
   echo "$out" | awk -v cpu=$(( (after - before) * 1000 / TCK )) '
     /packets transmitted/ { sent = $1; recv = $4 }

@@ -3,12 +3,9 @@ package io.tunecho.handler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.tunecho.wire.Icmpv4;
 import io.tunecho.wire.InternetChecksum;
 import io.tunecho.wire.Ipv4;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Answers ICMP echo requests to the addresses of an {@link AnswerSet}, in place: the request's own buffer becomes
@@ -24,32 +21,25 @@ import org.slf4j.LoggerFactory;
  * <p>Buffers: every packet read here is either written (the channel releases it) or released here.
  */
 @Sharable
-public final class IcmpEchoHandler extends ChannelInboundHandlerAdapter {
+public final class IcmpEchoHandler extends PacketHandler {
     static final int REPLY_TTL = 64;
-    private static final Logger log = LoggerFactory.getLogger(IcmpEchoHandler.class);
 
     private final AnswerSet answers;
-    private final PacketCounters counters;
 
     public IcmpEchoHandler(AnswerSet answers, PacketCounters counters) {
+        super(counters);
         this.answers = answers;
-        this.counters = counters;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf)) {
-            Drops.drop(counters, DropReason.NOT_A_PACKET, msg, log);
-            return;
-        }
-        ByteBuf packet = (ByteBuf) msg;
+    protected void packetRead(ChannelHandlerContext ctx, ByteBuf packet) {
         DropReason refused = refusal(packet);
         if (refused != null) {
-            Drops.drop(counters, refused, packet, log);
+            drop(refused, packet);
             return;
         }
         toEchoReply(packet);
-        counters.replied();
+        counters().replied();
         ctx.write(packet, ctx.voidPromise());
     }
 

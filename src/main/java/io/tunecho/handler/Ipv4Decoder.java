@@ -3,11 +3,8 @@ package io.tunecho.handler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.tunecho.wire.InternetChecksum;
 import io.tunecho.wire.Ipv4;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Validates IPv4 packets as a host does before it looks inside: version 4, a header of at least 20 bytes that fits
@@ -19,25 +16,17 @@ import org.slf4j.LoggerFactory;
  * the next handler.
  */
 @Sharable
-public final class Ipv4Decoder extends ChannelInboundHandlerAdapter {
-    private static final Logger log = LoggerFactory.getLogger(Ipv4Decoder.class);
-
-    private final PacketCounters counters;
+public final class Ipv4Decoder extends PacketHandler {
 
     public Ipv4Decoder(PacketCounters counters) {
-        this.counters = counters;
+        super(counters);
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf)) {
-            Drops.drop(counters, DropReason.NOT_A_PACKET, msg, log);
-            return;
-        }
-        ByteBuf packet = (ByteBuf) msg;
+    protected void packetRead(ChannelHandlerContext ctx, ByteBuf packet) {
         DropReason invalid = validate(packet);
         if (invalid != null) {
-            Drops.drop(counters, invalid, packet, log);
+            drop(invalid, packet);
             return;
         }
         ctx.fireChannelRead(packet);

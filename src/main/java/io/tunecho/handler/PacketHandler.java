@@ -1,0 +1,47 @@
+package io.tunecho.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What tunecho's inbound handlers share: messages that are not {@link ByteBuf}s are dropped (counted as
+ * {@link DropReason#NOT_A_PACKET}), packets go to {@link #packetRead}, and {@link #drop} counts, logs at DEBUG and
+ * releases a packet in one place.
+ */
+abstract class PacketHandler extends ChannelInboundHandlerAdapter {
+    private final Logger log = LoggerFactory.getLogger(getClass());
+    private final PacketCounters counters;
+
+    PacketHandler(PacketCounters counters) {
+        this.counters = counters;
+    }
+
+    @Override
+    public final void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf) {
+            packetRead(ctx, (ByteBuf) msg);
+        } else {
+            drop(DropReason.NOT_A_PACKET, msg);
+        }
+    }
+
+    /** Handles one IP packet; the handler owns it: pass it on, write it, or {@link #drop} it. */
+    protected abstract void packetRead(ChannelHandlerContext ctx, ByteBuf packet);
+
+    /** Counts the message under {@code reason}, logs it at DEBUG and releases it. */
+    protected final void drop(DropReason reason, Object msg) {
+        counters.drop(reason);
+        if (log.isDebugEnabled()) {
+            log.debug("dropped ({}): {}", reason.metricName(), msg);
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    protected final PacketCounters counters() {
+        return counters;
+    }
+}

@@ -22,7 +22,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     static final int MAX_MTU = 65535;
     private static final int DEFAULT_BUFFER_SIZE = 1500;
 
-    private final TunChannel channel;
+    private final AbstractTunChannel channel;
     private volatile Integer mtu;
     private volatile Ipv4Cidr ipv4Address;
     private volatile List<Ipv4Cidr> ipv4Routes = List.of();
@@ -30,7 +30,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private volatile boolean multiQueue;
     private volatile boolean userAllocator;
 
-    TunChannelConfig(TunChannel channel) {
+    TunChannelConfig(AbstractTunChannel channel) {
         super(channel, packetAllocator(DEFAULT_BUFFER_SIZE));
         this.channel = channel;
     }

@@ -5,7 +5,7 @@ import io.tunecho.app.config.CommandLine;
 import io.tunecho.app.config.ConfigException;
 import io.tunecho.app.config.TunechoConfig;
 import io.tunecho.device.DeviceException;
-import io.tunecho.transport.TunChannel;
+import io.tunecho.transport.AbstractTunChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -68,14 +68,15 @@ public final class Main {
             return EXIT_RUNTIME;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
-        log.info("answering on {} ({}, mtu {}, {}{}): {}", server.channel().localAddress().name(),
+        log.info("answering on {} ({}, mtu {}, {}{}, {}): {}", server.channel().localAddress().name(),
                 config.interfaceAddress(), config.mtu(),
                 server.channel().createdInterface() ? "created" : "attached",
-                config.queues() > 1 ? ", " + config.queues() + " queues" : "", server.answers());
+                config.queues() > 1 ? ", " + config.queues() + " queues" : "", server.transport(),
+                server.answers());
         AtomicBoolean stopRequested = new AtomicBoolean();
         SignalHandler stop = s -> {
             stopRequested.set(true);
-            server.channels().forEach(TunChannel::close);
+            server.channels().forEach(AbstractTunChannel::close);
         };
         Signal.handle(new Signal("TERM"), stop);
         Signal.handle(new Signal("INT"), stop);

@@ -15,34 +15,43 @@ import io.tunecho.handler.IcmpEchoHandler;
 import io.tunecho.handler.Ipv4Decoder;
 import io.tunecho.handler.Ipv6DropFilter;
 import io.tunecho.handler.PacketCounters;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.tunecho.transport.AbstractTunChannel;
+import io.tunecho.transport.IoUringTunChannel;
 import io.tunecho.transport.TunAddress;
 import io.tunecho.transport.TunChannel;
 import io.tunecho.transport.TunChannelOption;
 import io.tunecho.wire.Ipv4Cidr;
+
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running tunecho: one {@link TunChannel} per queue of the TUN device, each on its own epoll event loop, all
+ * A running tunecho: one TUN channel per queue of the TUN device ({@link TunChannel} on epoll, or
+ * {@link IoUringTunChannel} on io_uring), each on its own event loop, all
  * with the same answering pipeline ({@link Ipv6DropFilter} → {@link Ipv4Decoder} → {@link IcmpEchoHandler}) and
  * the same counters.
  */
 public final class TunechoServer implements AutoCloseable {
     private final EventLoopGroup group;
-    private final List<TunChannel> channels;
+    private final List<AbstractTunChannel> channels;
+    private final String transport;
     private final AnswerSet answers;
     private final PacketCounters counters;
     private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
 
-    private TunechoServer(EventLoopGroup group, List<TunChannel> channels, AnswerSet answers,
-            PacketCounters counters) {
+    private TunechoServer(EventLoopGroup group, List<AbstractTunChannel> channels, AnswerSet answers,
+            PacketCounters counters, String transport) {
         this.group = group;
+        this.transport = transport;
         this.channels = List.copyOf(channels);
         this.answers = answers;
         this.counters = counters;
-        for (TunChannel ch : channels) {
+        for (AbstractTunChannel ch : channels) {
             ch.closeFuture().addListener(f -> closed.trySuccess(null));
         }
     }
@@ -54,24 +63,26 @@ public final class TunechoServer implements AutoCloseable {
         Ipv6DropFilter ipv6 = new Ipv6DropFilter(counters);
         Ipv4Decoder ipv4 = new Ipv4Decoder(counters);
         IcmpEchoHandler echo = new IcmpEchoHandler(answers, counters);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.queues(), EpollIoHandler.newFactory());
+        boolean uring = config.transport() == TunechoConfig.Transport.IO_URING && ioUringUsable();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.queues(),
+                uring ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(TunChannel.class)
+                .channel(uring ? IoUringTunChannel.class : TunChannel.class)
                 .option(TunChannelOption.MTU, config.mtu())
                 .option(TunChannelOption.IPV4_ADDRESS, config.interfaceAddress())
                 .option(TunChannelOption.IPV4_ROUTES, routesOutsideSubnet(config))
                 .option(TunChannelOption.MULTI_QUEUE, config.queues() > 1)
-                .handler(new ChannelInitializer<TunChannel>() {
+                .handler(new ChannelInitializer<AbstractTunChannel>() {
                     @Override
-                    protected void initChannel(TunChannel ch) {
+                    protected void initChannel(AbstractTunChannel ch) {
                         ch.pipeline().addLast("ipv6", ipv6)
                                 .addLast("ipv4", ipv4)
                                 .addLast("echo", echo)
                                 .addLast("errors", ErrorLogger.INSTANCE);
                     }
                 });
-        List<TunChannel> channels = new ArrayList<>();
+        List<AbstractTunChannel> channels = new ArrayList<>();
         TunAddress address = new TunAddress(config.interfaceName());
         for (int queue = 0; queue < config.queues(); queue++) {
             ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
@@ -79,16 +90,26 @@ public final class TunechoServer implements AutoCloseable {
                 if (bind.channel().isRegistered()) { // a channel that failed in its constructor never was
                     bind.channel().close().awaitUninterruptibly();
                 }
-                for (TunChannel ch : channels) {
+                for (AbstractTunChannel ch : channels) {
                     ch.close().awaitUninterruptibly();
                 }
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
                 Throwable cause = bind.cause();
                 throw cause instanceof Exception ? (Exception) cause : new Exception(cause);
             }
-            channels.add((TunChannel) bind.channel());
+            channels.add((AbstractTunChannel) bind.channel());
         }
-        return new TunechoServer(group, channels, answers, counters);
+        return new TunechoServer(group, channels, answers, counters, uring ? "io_uring" : "epoll");
+    }
+
+    private static boolean ioUringUsable() {
+        if (IoUring.isAvailable()) {
+            return true;
+        }
+        Throwable cause = IoUring.unavailabilityCause();
+        LoggerFactory.getLogger(TunechoServer.class).warn("io_uring is not available here ({}); using epoll",
+                cause == null ? "unknown reason" : cause.getMessage());
+        return false;
     }
 
     /** Answer prefixes that lie outside the interface's subnet need a route into the interface. */
@@ -105,13 +126,18 @@ public final class TunechoServer implements AutoCloseable {
     }
 
     /** The channel of the first queue (the one whose bind created the interface, if it was created). */
-    public TunChannel channel() {
+    public AbstractTunChannel channel() {
         return channels.get(0);
     }
 
     /** One channel per queue. */
-    public List<TunChannel> channels() {
+    public List<AbstractTunChannel> channels() {
         return channels;
+    }
+
+    /** The I/O mechanism in use: {@code epoll} or {@code io_uring}. */
+    public String transport() {
+        return transport;
     }
 
     public AnswerSet answers() {
@@ -130,7 +156,7 @@ public final class TunechoServer implements AutoCloseable {
     /** Closes the channels (an interface that tunecho created disappears) and stops the event loops. */
     @Override
     public void close() {
-        for (TunChannel ch : channels) {
+        for (AbstractTunChannel ch : channels) {
             ch.close().awaitUninterruptibly();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

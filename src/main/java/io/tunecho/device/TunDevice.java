@@ -66,6 +66,23 @@ public final class TunDevice implements Closeable {
         return fd;
     }
 
+    /**
+     * Switches {@code O_NONBLOCK} ({@code fcntl}). The device opens non-blocking, as epoll wants; io_uring wants
+     * a blocking descriptor, on which it waits for readiness itself instead of completing a read with EAGAIN.
+     */
+    public void setNonBlocking(boolean nonBlocking) throws DeviceException {
+        int flags = LibC.posix().fcntl(fd, jnr.constants.platform.Fcntl.F_GETFL);
+        if (flags < 0) {
+            throw DeviceException.configure(name == null ? CLONE_DEVICE : name, "read the descriptor flags",
+                    LibC.posix().errno());
+        }
+        int wanted = nonBlocking ? flags | LibC.O_NONBLOCK : flags & ~LibC.O_NONBLOCK;
+        if (wanted != flags && LibC.posix().fcntlInt(fd, jnr.constants.platform.Fcntl.F_SETFL, wanted) < 0) {
+            throw DeviceException.configure(name == null ? CLONE_DEVICE : name, "set O_NONBLOCK",
+                    LibC.posix().errno());
+        }
+    }
+
     /** The interface name, as the kernel has it; {@code null} before {@link #attach}. */
     public String name() {
         return name;

@@ -3,6 +3,7 @@ package io.tunecho.it;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,19 +17,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * namespace. tunecho runs with its built-in defaults except the interface name: 198.18.0.1/24, answering the rest
  * of 198.18.0.0/24.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerPingIT {
     private static final String IFACE = "tunit0";
-    private static TunechoProcess tunecho;
+    private TunechoProcess tunecho;
+
+    /** Options that pick the transport: none here (epoll), io_uring in {@link ServerPingIoUringIT}. */
+    protected String[] transportOptions() {
+        return new String[0];
+    }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         Netns.assertPrivateNamespace();
-        tunecho = TunechoProcess.start("--interface", IFACE);
+        String[] args = new String[] {"--interface", IFACE};
+        String[] transport = transportOptions();
+        String[] all = java.util.Arrays.copyOf(args, args.length + transport.length);
+        System.arraycopy(transport, 0, all, args.length, transport.length);
+        tunecho = TunechoProcess.start(all);
     }
 
     /** Stops the server as a service manager would: clean exit, interface gone, no buffer leaked. */
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (tunecho == null) {
             return;
         }
@@ -53,6 +64,7 @@ class ServerPingIT {
     void startupLineNamesInterfaceAddressAndAnswers() {
         String out = tunecho.output();
         assertTrue(out.contains(IFACE) && out.contains("198.18.0.1/24") && out.contains("198.18.0.0/24"), out);
+        assertTrue(out.contains(transportOptions().length == 0 ? ", epoll)" : ", io_uring)"), out);
     }
 
     @Test

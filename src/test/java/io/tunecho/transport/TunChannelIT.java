@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -29,11 +30,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@link TunChannel} embedded in a plain Netty {@link Bootstrap} with this test's own handlers, as a Netty user
+ * {@link TunChannel} (and, in {@link IoUringTunChannelIT}, {@link IoUringTunChannel}) embedded in a plain Netty
+ * {@link Bootstrap} with this test's own handlers, as a Netty user
  * would use it. Runs as root in the network namespace that {@code src/test/netns/bin/java} made for this JVM.
  */
 class TunChannelIT {
     private EventLoopGroup group;
+
+    /** The event loops' I/O: epoll here, io_uring in {@link IoUringTunChannelIT}. */
+    protected IoHandlerFactory ioHandlerFactory() {
+        return EpollIoHandler.newFactory();
+    }
+
+    protected Class<? extends AbstractTunChannel> channelClass() {
+        return TunChannel.class;
+    }
 
     @BeforeEach
     void setUp() {
@@ -43,7 +54,7 @@ class TunChannelIT {
         for (String name : interfaces()) {
             assertTrue(name.equals("lo") || name.startsWith("tunit"), "not a private network namespace: " + name);
         }
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(1, ioHandlerFactory());
     }
 
     @AfterEach
@@ -75,7 +86,7 @@ class TunChannelIT {
     @Test
     void bootstrapBindsConfiguresAndReadsWhatTheKernelRoutesIn() throws Exception {
         Recorder recorder = new Recorder();
-        Channel ch = new Bootstrap().group(group).channel(TunChannel.class)
+        Channel ch = new Bootstrap().group(group).channel(channelClass())
                 .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.30.1/24"))
                 .option(TunChannelOption.MTU, 1400)
                 .handler(recorder)
@@ -83,7 +94,7 @@ class TunChannelIT {
         try {
             assertTrue(ch.isActive());
             assertEquals(new TunAddress("tunit30"), ch.localAddress());
-            assertTrue(((TunChannel) ch).createdInterface());
+            assertTrue(((AbstractTunChannel) ch).createdInterface());
             String link = run("ip", "-o", "link", "show", "dev", "tunit30");
             assertTrue(link.contains("mtu 1400") && link.contains("UP"), link);
 
@@ -111,11 +122,11 @@ class TunChannelIT {
     void writesWhatTheHandlerWrites() throws Exception {
         // The test's handler answers in its own simple way: it copies the request, swaps addresses, sets type 0
         // and fixes the checksums from scratch. ping then sees a reply that came through TunChannel's write path.
-        Channel ch = new Bootstrap().group(group).channel(TunChannel.class)
+        Channel ch = new Bootstrap().group(group).channel(channelClass())
                 .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.31.1/24"))
-                .handler(new ChannelInitializer<TunChannel>() {
+                .handler(new ChannelInitializer<AbstractTunChannel>() {
                     @Override
-                    protected void initChannel(TunChannel c) {
+                    protected void initChannel(AbstractTunChannel c) {
                         c.pipeline().addLast(new NaiveEchoResponder());
                     }
                 })
@@ -132,11 +143,11 @@ class TunChannelIT {
     void attachesToAnExistingInterfaceAndLeavesIt() throws Exception {
         run("ip", "tuntap", "add", "dev", "tunit32", "mode", "tun");
         try {
-            Channel ch = new Bootstrap().group(group).channel(TunChannel.class)
+            Channel ch = new Bootstrap().group(group).channel(channelClass())
                     .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.32.1/24"))
                     .handler(new NaiveEchoResponder())
                     .bind(new TunAddress("tunit32")).sync().channel();
-            assertFalse(((TunChannel) ch).createdInterface());
+            assertFalse(((AbstractTunChannel) ch).createdInterface());
             String out = run("ping", "-n", "-c", "2", "-i", "0.2", "-W", "2", "198.18.32.5");
             assertTrue(out.contains("2 packets transmitted, 2 received"), out);
             ch.close().sync();
@@ -148,12 +159,12 @@ class TunChannelIT {
 
     @Test
     void kernelChoosesTheNameWhenNoneIsGiven() throws Exception {
-        Channel ch = new Bootstrap().group(group).channel(TunChannel.class)
+        Channel ch = new Bootstrap().group(group).channel(channelClass())
                 .option(TunChannelOption.LINK_UP, false)
                 .handler(new Recorder())
                 .bind(TunAddress.any()).sync().channel();
         try {
-            String name = ((TunChannel) ch).localAddress().name();
+            String name = ((AbstractTunChannel) ch).localAddress().name();
             assertTrue(name.startsWith("tun"), name);
             assertTrue(exists(name));
         } finally {
@@ -163,7 +174,7 @@ class TunChannelIT {
 
     @Test
     void shuttingDownTheGroupClosesTheChannel() throws Exception {
-        Channel ch = new Bootstrap().group(group).channel(TunChannel.class)
+        Channel ch = new Bootstrap().group(group).channel(channelClass())
                 .handler(new Recorder())
                 .bind(new TunAddress("tunit33")).sync().channel();
         // A quiet period above 0: with 0, Netty 4.2.18's SingleThreadIoEventLoop can see the shutdown only after
@@ -175,15 +186,15 @@ class TunChannelIT {
 
     @Test
     void bindingToSomethingElseFails() {
-        Bootstrap b = new Bootstrap().group(group).channel(TunChannel.class).handler(new Recorder());
+        Bootstrap b = new Bootstrap().group(group).channel(channelClass()).handler(new Recorder());
         Throwable cause = b.bind(new java.net.InetSocketAddress(0)).awaitUninterruptibly().cause();
         assertNotNull(cause);
         assertTrue(cause.getMessage().contains("TunAddress"), cause.toString());
     }
 
     @Test
-    void refusesOptionsOutOfRange() {
-        TunChannel ch = new TunChannel();
+    void refusesOptionsOutOfRange() throws Exception {
+        AbstractTunChannel ch = channelClass().getConstructor().newInstance();
         try {
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> ch.config().setOption(TunChannelOption.MTU, 20));

@@ -51,6 +51,8 @@ public final class CommandLine {
                 "                           subnet except its own address",
                 "  --mtu N                  interface MTU, 68..65535; default: 1500",
                 "  --queues N               queues of the TUN device, each on its own thread, 1..64; default: 1",
+                "  --transport T            epoll or io_uring (falls back to epoll where io_uring is missing);",
+                "                           default: epoll",
                 "  -h, --help               print this help",
                 "  --version                print the version",
                 "",
@@ -117,6 +119,9 @@ public final class CommandLine {
                 case "--queues":
                     config = config.withQueues(Values.queues(o[1], "--queues"));
                     break;
+                case "--transport":
+                    config = config.withTransport(TunechoConfig.Transport.parse(o[1], "--transport"));
+                    break;
                 default: // --answer, repeatable; together they replace the file's list
                     if (answer == null) {
                         answer = new ArrayList<>();
@@ -147,6 +152,7 @@ public final class CommandLine {
             case "--answer":
             case "--mtu":
             case "--queues":
+            case "--transport":
                 return true;
             default:
                 return false;

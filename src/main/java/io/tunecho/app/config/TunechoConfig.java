@@ -13,9 +13,35 @@ import java.util.List;
  * @param queues           the number of queues of the TUN device (more than 1: a multi-queue device), each
  *                         read by its own channel on its own event loop
  * @param answer           the prefixes answered; empty means the interface's subnet
+ * @param transport        the event loops' I/O mechanism
  */
 public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int mtu, int queues,
-                            List<Ipv4Cidr> answer) {
+                            List<Ipv4Cidr> answer, Transport transport) {
+
+    /** How the event loops do I/O. */
+    public enum Transport {
+        EPOLL("epoll"), IO_URING("io_uring");
+
+        private final String configName;
+
+        Transport(String configName) {
+            this.configName = configName;
+        }
+
+        /** The name in the config file and on the command line. */
+        public String configName() {
+            return configName;
+        }
+
+        static Transport parse(String value, String what) throws ConfigException {
+            for (Transport t : values()) {
+                if (t.configName.equals(value.trim())) {
+                    return t;
+                }
+            }
+            throw new ConfigException(what + " '" + value.trim() + "' is not a transport; give epoll or io_uring");
+        }
+    }
     public static final String DEFAULT_INTERFACE = "tun0";
     public static final Ipv4Cidr DEFAULT_ADDRESS = Ipv4Cidr.parse("198.18.0.1/24");
     public static final int DEFAULT_MTU = 1500;
@@ -29,7 +55,8 @@ public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int
     }
 
     public static TunechoConfig defaults() {
-        return new TunechoConfig(DEFAULT_INTERFACE, DEFAULT_ADDRESS, DEFAULT_MTU, DEFAULT_QUEUES, List.of());
+        return new TunechoConfig(DEFAULT_INTERFACE, DEFAULT_ADDRESS, DEFAULT_MTU, DEFAULT_QUEUES, List.of(),
+                Transport.EPOLL);
     }
 
     /** The prefixes to answer: the configured list, or the interface's subnet when none is configured. */
@@ -38,23 +65,27 @@ public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int
     }
 
     TunechoConfig withInterfaceName(String name) {
-        return new TunechoConfig(name, interfaceAddress, mtu, queues, answer);
+        return new TunechoConfig(name, interfaceAddress, mtu, queues, answer, transport);
     }
 
     TunechoConfig withInterfaceAddress(Ipv4Cidr address) {
-        return new TunechoConfig(interfaceName, address, mtu, queues, answer);
+        return new TunechoConfig(interfaceName, address, mtu, queues, answer, transport);
     }
 
     TunechoConfig withMtu(int value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, value, queues, answer);
+        return new TunechoConfig(interfaceName, interfaceAddress, value, queues, answer, transport);
     }
 
     TunechoConfig withQueues(int value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, mtu, value, answer);
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, value, answer, transport);
+    }
+
+    TunechoConfig withTransport(Transport value) {
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, answer, value);
     }
 
     TunechoConfig withAnswer(List<Ipv4Cidr> value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, value);
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, value, transport);
     }
 
     /** Checks the rules that span settings; {@code where} prefixes the message (a file name, or "command line"). */

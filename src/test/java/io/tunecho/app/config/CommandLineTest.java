@@ -26,7 +26,8 @@ class CommandLineTest {
     @Test
     void everyOption() throws Exception {
         TunechoConfig c = CommandLine.parse("--interface", "tun3", "--address", "10.9.0.1/24", "--mtu", "1280",
-                "--answer", "10.9.0.0/25", "--queues", "2").config();
+                "--answer", "10.9.0.0/25", "--queues", "2", "--transport", "io_uring").config();
+        assertEquals(TunechoConfig.Transport.IO_URING, c.transport());
         assertEquals(2, c.queues());
         assertEquals("tun3", c.interfaceName());
         assertEquals(Ipv4Cidr.parse("10.9.0.1/24"), c.interfaceAddress());

@@ -30,6 +30,7 @@ class ConfigLoaderTest {
         assertEquals(defaults.interfaceAddress(), shipped.interfaceAddress());
         assertEquals(defaults.mtu(), shipped.mtu());
         assertEquals(defaults.queues(), shipped.queues());
+        assertEquals(defaults.transport(), shipped.transport());
         assertEquals(defaults.effectiveAnswer(), shipped.effectiveAnswer());
     }
 
@@ -73,7 +74,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         String m = error("interface:\n  name: tun0\nanswers:\n  - 198.18.0.0/24\n");
-        assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, answer)", m);
+        assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, answer, transport)", m);
     }
 
     @Test
@@ -114,6 +115,13 @@ class ConfigLoaderTest {
     void queues() throws Exception {
         assertEquals(4, load("interface:\n  queues: 4\n").queues());
         assertTrue(error("interface:\n  queues: 0\n").contains("interface.queues 0 is out of range; give 1..64"));
+    }
+
+    @Test
+    void transport() throws Exception {
+        assertEquals(TunechoConfig.Transport.IO_URING, load("transport: io_uring\n").transport());
+        assertEquals("test.yaml:1: transport 'uring' is not a transport; give epoll or io_uring",
+                error("transport: uring\n"));
     }
 
     @Test

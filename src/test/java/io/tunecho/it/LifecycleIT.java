@@ -122,4 +122,16 @@ class LifecycleIT {
             assertFalse(Netns.interfaceExists("tunit16"));
         }
     }
+
+    @Test
+    void deletingTheInterfaceUnderItStopsItWithAnError() throws Exception {
+        for (String transport : new String[] {"epoll", "io_uring"}) {
+            try (TunechoProcess t = TunechoProcess.start("--interface", "tunit17", "--address", "198.18.17.1/24",
+                    "--transport", transport)) {
+                Netns.run(10, "ip", "link", "del", "tunit17").assertSuccess();
+                assertEquals(1, t.waitForExit(20), t.output());
+                assertTrue(t.output().contains("tunecho: the interface tunit17 went away"), t.output());
+            }
+        }
+    }
 }

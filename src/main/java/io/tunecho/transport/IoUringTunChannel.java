@@ -33,6 +33,7 @@ import java.util.concurrent.Executor;
  */
 public class IoUringTunChannel extends AbstractTunChannel {
     static final int READS_IN_FLIGHT = 16;
+    static final int MAX_WRITES_IN_FLIGHT = 256;
     private static final byte IORING_OP_ASYNC_CANCEL = 14;
     private static final byte IORING_OP_READ = 22;
     private static final byte IORING_OP_WRITE = 23;
@@ -43,6 +44,8 @@ public class IoUringTunChannel extends AbstractTunChannel {
     private final ByteBuf[] reads = new ByteBuf[READS_IN_FLIGHT];
     private final long[] readIds = new long[READS_IN_FLIGHT];
     private int readsInFlight;
+    private final ByteBuf[] writes = new ByteBuf[MAX_WRITES_IN_FLIGHT];
+    private int nextWriteSlot;
     private int writesInFlight;
     private boolean closing;
     private Runnable pendingClose;
@@ -147,7 +150,11 @@ public class IoUringTunChannel extends AbstractTunChannel {
         in.forEachFlushedMessage(writeSubmitter);
     }
 
-    /** Submits one write per flushed packet that is not in flight yet. */
+    /**
+     * Submits one write per flushed packet that is not in flight yet. Each write holds its own reference to its
+     * buffer until its own completion: the kernel may complete writes out of order (io-wq workers), while the
+     * outbound buffer is emptied from its head, one entry per completion.
+     */
     private final class WriteSubmitter implements ChannelOutboundBuffer.MessageProcessor {
         int skip;
 
@@ -157,24 +164,37 @@ public class IoUringTunChannel extends AbstractTunChannel {
                 skip--;
                 return true;
             }
-            ByteBuf buf = (ByteBuf) msg;
+            if (writesInFlight == MAX_WRITES_IN_FLIGHT) {
+                return false; // the next completion flushes again
+            }
+            int slot = nextWriteSlot;
+            while (writes[slot] != null) {
+                slot = (slot + 1) % MAX_WRITES_IN_FLIGHT;
+            }
+            nextWriteSlot = (slot + 1) % MAX_WRITES_IN_FLIGHT;
+            ByteBuf buf = ((ByteBuf) msg).retain();
+            writes[slot] = buf;
             registration().submit(new IoUringIoOps(IORING_OP_WRITE, (byte) 0, (short) 0, fd().intValue(), -1L,
-                    buf.memoryAddress() + buf.readerIndex(), buf.readableBytes(), 0, (short) 0, (short) 0,
+                    buf.memoryAddress() + buf.readerIndex(), buf.readableBytes(), 0, (short) slot, (short) 0,
                     (short) 0, 0, 0L));
             writesInFlight++;
             return true;
         }
     }
 
-    private void writeCompleted(int res) {
+    private void writeCompleted(int slot, int res) {
+        writes[slot].release();
+        writes[slot] = null;
         writesInFlight--;
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         if (in != null && in.current() != null) {
-            // Writes to a TUN complete in the order they were submitted: this one is the head.
             if (res >= 0) {
                 in.remove();
             } else {
                 in.remove(new IOException("write to the TUN device failed: errno " + -res));
+            }
+            if (writesInFlight == 0 && !in.isEmpty() && !closing) {
+                ((UringUnsafe) unsafe()).flushNow(); // what could not be submitted while the slots were full
             }
         }
         if (closing) {
@@ -227,7 +247,7 @@ public class IoUringTunChannel extends AbstractTunChannel {
                     readCompleted(e.data(), e.res());
                     break;
                 case IORING_OP_WRITE:
-                    writeCompleted(e.res());
+                    writeCompleted(e.data(), e.res());
                     break;
                 default:
                     break; // a cancel's own completion: the cancelled read completes separately
@@ -238,6 +258,10 @@ public class IoUringTunChannel extends AbstractTunChannel {
         public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
             promise.setFailure(new UnsupportedOperationException(
                     "a TUN channel has no peer to connect to: bind it to a TunAddress"));
+        }
+
+        void flushNow() {
+            super.flush0();
         }
 
         @Override

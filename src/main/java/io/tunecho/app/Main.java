@@ -28,6 +28,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Netty emits JFR events for its buffers unless told otherwise; loading JFR's machinery costs ~40 ms of
+        // start-up, for events nobody records by default. -Dio.netty.jfr.enabled=true brings them back.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         // Netty samples buffers for leak tracking unless told otherwise, which allocates stack traces on the hot
         // path. tunecho's tests run it at paranoid; in service it runs without, unless the user asks for it.
         if (System.getProperty("io.netty.leakDetection.level") == null

@@ -3,11 +3,13 @@ package io.tunecho.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.ConsoleAppender;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -26,10 +28,20 @@ class LogConfiguratorTest {
         return levels;
     }
 
-    private static String pattern(LoggerContext context) {
-        ConsoleAppender<?> console = (ConsoleAppender<?>) context.getLogger(Logger.ROOT_LOGGER_NAME)
-                .getAppender("STDOUT");
-        return ((PatternLayoutEncoder) console.getEncoder()).getPattern();
+    /** What the context's console appender writes for an event. */
+    @SuppressWarnings("unchecked")
+    private static String line(LoggerContext context, ILoggingEvent event) {
+        ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) context
+                .getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT");
+        return new String(console.getEncoder().encode(event), StandardCharsets.UTF_8);
+    }
+
+    private static ILoggingEvent event(Level level, String logger, String message, Throwable thrown) {
+        LoggingEvent e = new LoggingEvent(Logger.class.getName(), new LoggerContext().getLogger(logger), level,
+                message, thrown, new Object[] {"x"});
+        e.setThreadName("multiThreadIoEventLoopGroup-2-1");
+        e.setTimeStamp(1_790_000_000_007L);
+        return e;
     }
 
     @Test
@@ -45,6 +57,11 @@ class LogConfiguratorTest {
         configurator.configure(builtIn);
 
         assertEquals(levels(fromXml), levels(builtIn));
-        assertEquals(pattern(fromXml), pattern(builtIn));
+        for (ILoggingEvent e : new ILoggingEvent[] {
+                event(Level.INFO, "io.tunecho.app.Main", "answering on {}", null),
+                event(Level.WARN, "io.tunecho.app.ErrorLogger", "{} failed", null),
+                event(Level.ERROR, "Root", "boom {}", new java.io.IOException("device gone"))}) {
+            assertEquals(line(fromXml, e), line(builtIn, e));
+        }
     }
 }

@@ -50,7 +50,9 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(ROOT_LEVEL);
         root.addAppender(console);
-        LEVELS.forEach((name, level) -> context.getLogger(name).setLevel(level));
+        for (Map.Entry<String, Level> e : LEVELS.entrySet()) {
+            context.getLogger(e.getKey()).setLevel(e.getValue());
+        }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

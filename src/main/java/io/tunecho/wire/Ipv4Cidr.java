@@ -43,7 +43,7 @@ public final class Ipv4Cidr {
         if (slash >= 0) {
             addr = s.substring(0, slash);
             String p = s.substring(slash + 1);
-            if (p.isEmpty() || p.length() > 2 || !p.chars().allMatch(Character::isDigit)) {
+            if (p.isEmpty() || p.length() > 2 || !allDigits(p)) {
                 throw new IllegalArgumentException("'" + text + "' is not an IPv4 CIDR: prefix length must be 0..32");
             }
             prefix = Integer.parseInt(p);
@@ -61,7 +61,7 @@ public final class Ipv4Cidr {
         }
         int value = 0;
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+            if (part.isEmpty() || part.length() > 3 || !allDigits(part)) {
                 throw new IllegalArgumentException("'" + original + "' is not an IPv4 address (expected a.b.c.d)");
             }
             int octet = Integer.parseInt(part);
@@ -71,6 +71,15 @@ public final class Ipv4Cidr {
             value = value << 8 | octet;
         }
         return value;
+    }
+
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The address as given, host bits included. */

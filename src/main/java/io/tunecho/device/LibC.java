@@ -7,17 +7,20 @@ import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.annotations.Variadic;
-import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
- * The libc calls tunecho makes, and the only place that binds them. jnr-posix has {@code open}/{@code close} but no
- * {@code ioctl} or {@code socket}: those are bound here with jnr-ffi.
+ * The libc calls tunecho makes, and the only place that binds them. {@code open}, {@code fcntl} and {@code close}
+ * are jnr-posix's own declarations ({@link jnr.posix.LibC}); jnr-posix has no {@code ioctl} or {@code socket}, so
+ * those are declared here ({@link Native}). Both are bound with jnr-ffi.
  */
 final class LibC {
     static final int O_RDWR = 2;
     static final int O_NONBLOCK = 04000;
     static final int O_CLOEXEC = 02000000;
+
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
 
     static final int AF_INET = 2;
     static final int SOCK_DGRAM = 2;
@@ -39,23 +42,37 @@ final class LibC {
 
     private static final class Holder {
         static {
-            // jnr-ffi generates bytecode for every bound function unless told otherwise: for jnr-posix's hundreds
-            // of functions that is ~100 ms of start-up. tunecho makes a handful of calls, all at start-up, for
-            // which jnr's reflective binding is fast enough. A program that set the property keeps its choice.
+            // jnr-ffi generates bytecode for every bound function unless told otherwise. tunecho makes a handful
+            // of calls, all at start-up, for which jnr's reflective binding is fast enough and far cheaper to set
+            // up. A program that set the property keeps its choice.
             if (System.getProperty("jnr.ffi.asm.enabled") == null) {
                 System.setProperty("jnr.ffi.asm.enabled", "false");
             }
         }
 
-        static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+        static final jnr.posix.LibC POSIX = loadPosixLibC();
         static final Native NATIVE = LibraryLoader.create(Native.class).load("c");
         static final Runtime RUNTIME = Runtime.getRuntime(NATIVE);
+
+        /**
+         * jnr-posix's libc, bound lazily: only the functions tunecho calls. {@code POSIXFactory} binds all of its
+         * ~300 functions up front, which costs a cold JVM 100 ms of start-up (measured pinned to one CPU). Lazy
+         * binding is jnr's reflective loader; where a program turned bytecode generation on, jnr-posix's own
+         * factory binds the library instead (jnr cannot generate it without jnr-posix's type mapper).
+         */
+        private static jnr.posix.LibC loadPosixLibC() {
+            if (Boolean.parseBoolean(System.getProperty("jnr.ffi.asm.enabled"))) {
+                return POSIXFactory.getNativePOSIX().libc();
+            }
+            return LibraryLoader.create(jnr.posix.LibC.class).load("c");
+        }
     }
 
     private LibC() {
     }
 
-    static POSIX posix() {
+    /** jnr-posix's libc declarations: {@code open}, {@code fcntl}, {@code close}. */
+    static jnr.posix.LibC posix() {
         return Holder.POSIX;
     }
 
@@ -67,7 +84,7 @@ final class LibC {
         return Holder.RUNTIME;
     }
 
-    /** errno of the last jnr-ffi call of this thread that is annotated with {@code @SaveError}. */
+    /** errno of the last libc call of this thread. */
     static int lastError() {
         return Holder.RUNTIME.getLastError();
     }

@@ -34,7 +34,7 @@ public final class TunDevice implements Closeable {
     public static TunDevice open() throws DeviceException {
         int fd = LibC.posix().open(CLONE_DEVICE, LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
         if (fd < 0) {
-            throw DeviceException.openTun(CLONE_DEVICE, LibC.posix().errno());
+            throw DeviceException.openTun(CLONE_DEVICE, LibC.lastError());
         }
         return new TunDevice(fd);
     }
@@ -71,15 +71,15 @@ public final class TunDevice implements Closeable {
      * a blocking descriptor, on which it waits for readiness itself instead of completing a read with EAGAIN.
      */
     public void setNonBlocking(boolean nonBlocking) throws DeviceException {
-        int flags = LibC.posix().fcntl(fd, jnr.constants.platform.Fcntl.F_GETFL);
+        int flags = LibC.posix().fcntl(fd, LibC.F_GETFL);
         if (flags < 0) {
             throw DeviceException.configure(name == null ? CLONE_DEVICE : name, "read the descriptor flags",
-                    LibC.posix().errno());
+                    LibC.lastError());
         }
         int wanted = nonBlocking ? flags | LibC.O_NONBLOCK : flags & ~LibC.O_NONBLOCK;
-        if (wanted != flags && LibC.posix().fcntlInt(fd, jnr.constants.platform.Fcntl.F_SETFL, wanted) < 0) {
+        if (wanted != flags && LibC.posix().fcntl(fd, LibC.F_SETFL, wanted) < 0) {
             throw DeviceException.configure(name == null ? CLONE_DEVICE : name, "set O_NONBLOCK",
-                    LibC.posix().errno());
+                    LibC.lastError());
         }
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,6 +35,17 @@ class LifecycleIT {
             assertEquals(0, t.terminate(), t.output());
             assertFalse(Netns.interfaceExists("tunit10"));
             assertFalse(t.output().contains("Exception"), t.output());
+        }
+    }
+
+    /** libc is bound lazily by jnr's reflective loader unless a program asks jnr for bytecode generation. */
+    @Test
+    void worksWithJnrBytecodeGenerationTurnedOn() throws Exception {
+        try (TunechoProcess t = TunechoProcess.startWithJvmOptions(List.of("-Djnr.ffi.asm.enabled=true"),
+                "--interface", "tunit18", "--address", "198.18.18.1/24")) {
+            assertEquals(2, received("-W", "2", "198.18.18.2"));
+            assertEquals(0, t.terminate(), t.output());
+            assertFalse(Netns.interfaceExists("tunit18"));
         }
     }
 

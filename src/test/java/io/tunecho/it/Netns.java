@@ -98,10 +98,15 @@ final class Netns {
 
     /** The command line that starts the server jar that {@code mvn package} built, with the given arguments. */
     static List<String> tunechoCommand(String... args) {
+        return tunechoCommand(List.of(), args);
+    }
+
+    static List<String> tunechoCommand(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("tunecho.java", "java"));
         cmd.add("-Dio.netty.leakDetection.level=paranoid");
         cmd.add("-Dio.netty.machineId=02:00:00:00:00:01");
+        cmd.addAll(jvmOptions);
         cmd.add("-jar");
         String jar = System.getProperty("tunecho.jar", "target/tunecho.jar");
         assertTrue(Files.exists(Path.of(jar)), "the server jar is missing: " + jar + " (run mvn verify)");

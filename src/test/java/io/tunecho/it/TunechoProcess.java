@@ -45,9 +45,21 @@ final class TunechoProcess implements AutoCloseable {
         return t;
     }
 
+    /** Starts tunecho with extra JVM options and waits until it logs that it answers. */
+    static TunechoProcess startWithJvmOptions(List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        TunechoProcess t = launch(jvmOptions, args);
+        t.awaitOutput(READY, 30);
+        return t;
+    }
+
     /** Starts tunecho without waiting for anything. */
     static TunechoProcess launch(String... args) throws IOException {
-        List<String> cmd = Netns.tunechoCommand(args);
+        return launch(List.of(), args);
+    }
+
+    private static TunechoProcess launch(List<String> jvmOptions, String... args) throws IOException {
+        List<String> cmd = Netns.tunechoCommand(jvmOptions, args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
         return new TunechoProcess(p);

@@ -4,7 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.tunecho.transport.NoTimeoutIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -64,7 +64,7 @@ public final class TunechoServer implements AutoCloseable {
         Ipv4Decoder ipv4 = new Ipv4Decoder(counters);
         IcmpEchoHandler echo = new IcmpEchoHandler(answers, counters);
         boolean uring = config.transport() == TunechoConfig.Transport.IO_URING && ioUringUsable();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.queues(),
+        EventLoopGroup group = new NoTimeoutIoEventLoopGroup(config.queues(),
                 uring ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)

@@ -15,6 +15,12 @@ import jnr.posix.POSIXFactory;
  * those are declared here ({@link Native}). Both are bound with jnr-ffi.
  */
 final class LibC {
+    /**
+     * glibc by its file name: given just "c", jnr lists every library directory to find the newest libc.so.N,
+     * which costs ~10 ms per load.
+     */
+    private static final String LIBRARY = "libc.so.6";
+
     static final int O_RDWR = 2;
     static final int O_NONBLOCK = 04000;
     static final int O_CLOEXEC = 02000000;
@@ -51,7 +57,7 @@ final class LibC {
         }
 
         static final jnr.posix.LibC POSIX = loadPosixLibC();
-        static final Native NATIVE = LibraryLoader.create(Native.class).load("c");
+        static final Native NATIVE = LibraryLoader.create(Native.class).load(LIBRARY);
         static final Runtime RUNTIME = Runtime.getRuntime(NATIVE);
 
         /**
@@ -64,7 +70,7 @@ final class LibC {
             if (Boolean.parseBoolean(System.getProperty("jnr.ffi.asm.enabled"))) {
                 return POSIXFactory.getNativePOSIX().libc();
             }
-            return LibraryLoader.create(jnr.posix.LibC.class).load("c");
+            return LibraryLoader.create(jnr.posix.LibC.class).load(LIBRARY);
         }
     }
 

@@ -3,6 +3,7 @@ package io.tunecho.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelId;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.IoEventLoop;
@@ -53,6 +54,11 @@ public abstract class AbstractTunChannel extends AbstractChannel {
         } catch (IOException e) {
             throw new ChannelException(e.getMessage(), e);
         }
+    }
+
+    @Override
+    protected ChannelId newId() {
+        return TunChannelId.next();
     }
 
     /** Throws if the native transport this channel needs cannot be used here. */

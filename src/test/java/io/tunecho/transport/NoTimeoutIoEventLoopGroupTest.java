@@ -53,7 +53,7 @@ class NoTimeoutIoEventLoopGroupTest {
             Thread.sleep(50);
             ScheduledFuture<?> f = group.next().schedule(first::countDown, 100, TimeUnit.MILLISECONDS);
             assertTrue(first.await(5, TimeUnit.SECONDS), "the scheduled task did not run");
-            assertTrue(f.isSuccess());
+            assertTrue(f.await(5, TimeUnit.SECONDS) && f.isSuccess(), "the scheduled future did not succeed");
             // A task scheduled from inside the loop, while nothing else is pending.
             CountDownLatch second = new CountDownLatch(1);
             group.next().execute(() -> group.next().schedule(second::countDown, 200, TimeUnit.MILLISECONDS));

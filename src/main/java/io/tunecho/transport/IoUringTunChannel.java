@@ -24,15 +24,17 @@ import java.util.concurrent.Executor;
  * ({@code MultiThreadIoEventLoopGroup} with {@code IoUringIoHandler.newFactory()}): the same contract as
  * {@link TunChannel}, with the I/O as io_uring operations.
  *
- * <p>While the channel reads it keeps {@value #READS_IN_FLIGHT} reads in flight, each into its own buffer from the
- * channel's {@link RecvByteBufAllocator}; a completed read goes down the pipeline and its slot is armed again.
+ * <p>While the channel reads it keeps {@link TunChannelOption#READS_IN_FLIGHT} reads in flight (default 1), each
+ * into its own buffer from the channel's {@link RecvByteBufAllocator}; a completed read goes down the pipeline and
+ * its slot is armed again.
  * {@code channelReadComplete} fires once per event-loop turn, after the turn's completions, so that the replies
  * of a burst are flushed together. A flush submits one write per packet; the event loop hands all the turn's
  * submissions to the kernel in one {@code io_uring_enter}. A buffer that the kernel may still use is never
  * released: on close, reads in flight are cancelled, and the channel closes when the last one has completed.
  */
 public class IoUringTunChannel extends AbstractTunChannel {
-    static final int READS_IN_FLIGHT = 16;
+    /** The most reads a channel keeps in flight ({@link TunChannelOption#READS_IN_FLIGHT}). */
+    public static final int MAX_READS_IN_FLIGHT = 64;
     static final int MAX_WRITES_IN_FLIGHT = 256;
     private static final byte IORING_OP_ASYNC_CANCEL = 14;
     private static final byte IORING_OP_READ = 22;
@@ -41,8 +43,8 @@ public class IoUringTunChannel extends AbstractTunChannel {
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
 
-    private final ByteBuf[] reads = new ByteBuf[READS_IN_FLIGHT];
-    private final long[] readIds = new long[READS_IN_FLIGHT];
+    private final ByteBuf[] reads = new ByteBuf[MAX_READS_IN_FLIGHT];
+    private final long[] readIds = new long[MAX_READS_IN_FLIGHT];
     private int readsInFlight;
     private final ByteBuf[] writes = new ByteBuf[MAX_WRITES_IN_FLIGHT];
     private int nextWriteSlot;
@@ -91,7 +93,8 @@ public class IoUringTunChannel extends AbstractTunChannel {
         if (!isActive() || closing) {
             return;
         }
-        for (int slot = 0; slot < READS_IN_FLIGHT; slot++) {
+        int wanted = config().getReadsInFlight();
+        for (int slot = 0; slot < wanted; slot++) {
             if (reads[slot] == null) {
                 submitRead(slot);
             }
@@ -125,7 +128,7 @@ public class IoUringTunChannel extends AbstractTunChannel {
                 readCompletePending = true;
                 eventLoop().execute(readComplete); // runs after this turn's completions
             }
-            if (isActive() && !closing && config().isAutoRead()) {
+            if (isActive() && !closing && config().isAutoRead() && slot < config().getReadsInFlight()) {
                 submitRead(slot);
             }
             return;
@@ -214,7 +217,7 @@ public class IoUringTunChannel extends AbstractTunChannel {
         }
         closing = true;
         deactivate();
-        for (int slot = 0; slot < READS_IN_FLIGHT; slot++) {
+        for (int slot = 0; slot < MAX_READS_IN_FLIGHT; slot++) {
             if (reads[slot] != null) {
                 registration.submit(new IoUringIoOps(IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0L,
                         readIds[slot], 0, 0, (short) 0, (short) 0, (short) 0, 0, 0L));

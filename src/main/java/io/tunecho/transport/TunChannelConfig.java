@@ -28,6 +28,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private volatile List<Ipv4Cidr> ipv4Routes = List.of();
     private volatile boolean linkUp = true;
     private volatile boolean multiQueue;
+    private volatile int readsInFlight = 1;
     private volatile boolean userAllocator;
 
     TunChannelConfig(AbstractTunChannel channel) {
@@ -42,7 +43,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), TunChannelOption.MTU, TunChannelOption.IPV4_ADDRESS,
-                TunChannelOption.IPV4_ROUTES, TunChannelOption.LINK_UP, TunChannelOption.MULTI_QUEUE);
+                TunChannelOption.IPV4_ROUTES, TunChannelOption.LINK_UP, TunChannelOption.MULTI_QUEUE,
+                TunChannelOption.READS_IN_FLIGHT);
     }
 
     @SuppressWarnings("unchecked")
@@ -63,6 +65,9 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         if (option == TunChannelOption.MULTI_QUEUE) {
             return (T) Boolean.valueOf(multiQueue);
         }
+        if (option == TunChannelOption.READS_IN_FLIGHT) {
+            return (T) Integer.valueOf(readsInFlight);
+        }
         return super.getOption(option);
     }
 
@@ -80,6 +85,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
             setLinkUp((Boolean) value);
         } else if (option == TunChannelOption.MULTI_QUEUE) {
             setMultiQueue((Boolean) value);
+        } else if (option == TunChannelOption.READS_IN_FLIGHT) {
+            setReadsInFlight((Integer) value);
         } else {
             return super.setOption(option, value);
         }
@@ -135,6 +142,20 @@ public final class TunChannelConfig extends DefaultChannelConfig {
 
     public TunChannelConfig setMultiQueue(boolean multiQueue) {
         this.multiQueue = multiQueue;
+        return this;
+    }
+
+    /** {@link TunChannelOption#READS_IN_FLIGHT}: used by {@link IoUringTunChannel}, ignored by {@link TunChannel}. */
+    public int getReadsInFlight() {
+        return readsInFlight;
+    }
+
+    public TunChannelConfig setReadsInFlight(int reads) {
+        if (reads < 1 || reads > IoUringTunChannel.MAX_READS_IN_FLIGHT) {
+            throw new IllegalArgumentException(
+                    "reads in flight must be 1.." + IoUringTunChannel.MAX_READS_IN_FLIGHT + ": " + reads);
+        }
+        this.readsInFlight = reads;
         return this;
     }
 

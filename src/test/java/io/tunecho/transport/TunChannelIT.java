@@ -46,6 +46,11 @@ class TunChannelIT {
         return TunChannel.class;
     }
 
+    /** A bootstrap for {@link #channelClass()} on the test's group; subclasses may add options. */
+    protected Bootstrap bootstrap() {
+        return new Bootstrap().group(group).channel(channelClass());
+    }
+
     @BeforeEach
     void setUp() {
         if (!"1".equals(System.getenv("TUNECHO_TEST_NETNS"))) {
@@ -86,7 +91,7 @@ class TunChannelIT {
     @Test
     void bootstrapBindsConfiguresAndReadsWhatTheKernelRoutesIn() throws Exception {
         Recorder recorder = new Recorder();
-        Channel ch = new Bootstrap().group(group).channel(channelClass())
+        Channel ch = bootstrap()
                 .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.30.1/24"))
                 .option(TunChannelOption.MTU, 1400)
                 .handler(recorder)
@@ -122,7 +127,7 @@ class TunChannelIT {
     void writesWhatTheHandlerWrites() throws Exception {
         // The test's handler answers in its own simple way: it copies the request, swaps addresses, sets type 0
         // and fixes the checksums from scratch. ping then sees a reply that came through TunChannel's write path.
-        Channel ch = new Bootstrap().group(group).channel(channelClass())
+        Channel ch = bootstrap()
                 .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.31.1/24"))
                 .handler(new ChannelInitializer<AbstractTunChannel>() {
                     @Override
@@ -143,7 +148,7 @@ class TunChannelIT {
     void attachesToAnExistingInterfaceAndLeavesIt() throws Exception {
         run("ip", "tuntap", "add", "dev", "tunit32", "mode", "tun");
         try {
-            Channel ch = new Bootstrap().group(group).channel(channelClass())
+            Channel ch = bootstrap()
                     .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.32.1/24"))
                     .handler(new NaiveEchoResponder())
                     .bind(new TunAddress("tunit32")).sync().channel();
@@ -159,7 +164,7 @@ class TunChannelIT {
 
     @Test
     void kernelChoosesTheNameWhenNoneIsGiven() throws Exception {
-        Channel ch = new Bootstrap().group(group).channel(channelClass())
+        Channel ch = bootstrap()
                 .option(TunChannelOption.LINK_UP, false)
                 .handler(new Recorder())
                 .bind(TunAddress.any()).sync().channel();
@@ -174,7 +179,7 @@ class TunChannelIT {
 
     @Test
     void shuttingDownTheGroupClosesTheChannel() throws Exception {
-        Channel ch = new Bootstrap().group(group).channel(channelClass())
+        Channel ch = bootstrap()
                 .handler(new Recorder())
                 .bind(new TunAddress("tunit33")).sync().channel();
         // A quiet period above 0: with 0, Netty 4.2.18's SingleThreadIoEventLoop can see the shutdown only after
@@ -186,7 +191,7 @@ class TunChannelIT {
 
     @Test
     void bindingToSomethingElseFails() {
-        Bootstrap b = new Bootstrap().group(group).channel(channelClass()).handler(new Recorder());
+        Bootstrap b = bootstrap().handler(new Recorder());
         Throwable cause = b.bind(new java.net.InetSocketAddress(0)).awaitUninterruptibly().cause();
         assertNotNull(cause);
         assertTrue(cause.getMessage().contains("TunAddress"), cause.toString());
@@ -199,6 +204,12 @@ class TunChannelIT {
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> ch.config().setOption(TunChannelOption.MTU, 20));
             assertEquals(List.of(), ch.config().getOption(TunChannelOption.IPV4_ROUTES));
+            assertEquals(1, ch.config().getOption(TunChannelOption.READS_IN_FLIGHT));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ch.config().setOption(TunChannelOption.READS_IN_FLIGHT, 0));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ch.config().setOption(TunChannelOption.READS_IN_FLIGHT,
+                            IoUringTunChannel.MAX_READS_IN_FLIGHT + 1));
         } finally {
             ch.unsafe().closeForcibly();
         }

@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  * the same counters.
  */
 public final class TunechoServer implements AutoCloseable {
+    private static final int CLOSE_TIMEOUT_SECONDS = 10;
+
     private final EventLoopGroup group;
     private final List<AbstractTunChannel> channels;
     private final String transport;
@@ -153,12 +155,23 @@ public final class TunechoServer implements AutoCloseable {
         return closed;
     }
 
-    /** Closes the channels (an interface that tunecho created disappears) and stops the event loops. */
+    /**
+     * Closes the channels (an interface that tunecho created disappears) and stops the event loops. Waits a bounded
+     * time: a stop that a service manager asked for must end the process even if an event loop cannot finish (an
+     * event loop that died of an {@link Error} while stopping never completes its group's termination).
+     */
     @Override
     public void close() {
         for (AbstractTunChannel ch : channels) {
-            ch.close().awaitUninterruptibly();
+            if (!ch.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LoggerFactory.getLogger(TunechoServer.class).warn("{} did not close within {} s", ch,
+                        CLOSE_TIMEOUT_SECONDS);
+            }
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            LoggerFactory.getLogger(TunechoServer.class).warn("the event loops did not stop within {} s",
+                    CLOSE_TIMEOUT_SECONDS);
+        }
     }
 }

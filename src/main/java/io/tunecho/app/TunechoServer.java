@@ -4,8 +4,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.tunecho.transport.NoTimeoutIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -15,15 +16,15 @@ import io.tunecho.handler.IcmpEchoHandler;
 import io.tunecho.handler.Ipv4Decoder;
 import io.tunecho.handler.Ipv6DropFilter;
 import io.tunecho.handler.PacketCounters;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
 import io.tunecho.transport.AbstractTunChannel;
 import io.tunecho.transport.IoUringTunChannel;
+import io.tunecho.transport.NoTimeoutIoEventLoopGroup;
 import io.tunecho.transport.TunAddress;
 import io.tunecho.transport.TunChannel;
 import io.tunecho.transport.TunChannelOption;
 import io.tunecho.wire.Ipv4Cidr;
 
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
@@ -162,16 +163,15 @@ public final class TunechoServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        Logger log = LoggerFactory.getLogger(TunechoServer.class);
         for (AbstractTunChannel ch : channels) {
             if (!ch.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                LoggerFactory.getLogger(TunechoServer.class).warn("{} did not close within {} s", ch,
-                        CLOSE_TIMEOUT_SECONDS);
+                log.warn("{} did not close within {} s", ch, CLOSE_TIMEOUT_SECONDS);
             }
         }
         if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
                 .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            LoggerFactory.getLogger(TunechoServer.class).warn("the event loops did not stop within {} s",
-                    CLOSE_TIMEOUT_SECONDS);
+            log.warn("the event loops did not stop within {} s", CLOSE_TIMEOUT_SECONDS);
         }
     }
 }

@@ -8,12 +8,10 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.tunecho.handler.AnswerSet;
-import io.tunecho.handler.IcmpEchoHandler;
-import io.tunecho.handler.Ipv4Decoder;
-import io.tunecho.handler.Ipv6DropFilter;
 import io.tunecho.handler.PacketCounters;
-import io.tunecho.wire.Ipv4Cidr;
+import io.tunecho.handler.ResponderPipeline;
+import io.tunecho.hosts.HostTable;
+import io.tunecho.wire.IpCidr;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,7 +29,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The answering pipeline on a real echo request as Linux {@code ping} sends it (captured from a TUN): ns per
+ * The answering pipeline, as {@link ResponderPipeline} builds it for the server, on a real echo request as Linux
+ * {@code ping} sends it (captured from a TUN): ns per
  * packet, and with {@code -prof gc} the bytes allocated per packet. Each operation copies the request into the
  * same pooled direct buffer (what the device read does), runs it through the pipeline, and takes the reply out.
  * Run with {@code ./mvnw -Pbench -q test-compile exec:exec -Djmh.args="-prof gc"}.
@@ -81,9 +80,9 @@ public class PipelineBenchmark {
     public void setUp() {
         template = ByteBufUtil.decodeHexDump(packet.equals("echo") ? ECHO_REQUEST : IPV6_ROUTER_SOLICITATION);
         PacketCounters counters = new PacketCounters();
-        AnswerSet answers = AnswerSet.forInterface(Ipv4Cidr.parse("198.18.0.1/24"), List.of());
-        channel = new EmbeddedChannel(sink, new Ipv6DropFilter(counters), new Ipv4Decoder(counters),
-                new IcmpEchoHandler(answers, counters));
+        HostTable hosts = HostTable.forInterface(IpCidr.parse("198.18.0.1/24"), List.of());
+        channel = new EmbeddedChannel(sink);
+        ResponderPipeline.builder(counters, () -> hosts).build().addTo(channel.pipeline());
         pipeline = channel.pipeline();
         buf = PooledByteBufAllocator.DEFAULT.directBuffer(2048);
     }

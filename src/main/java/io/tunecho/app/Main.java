@@ -50,15 +50,18 @@ public final class Main {
             err.println("tunecho: " + e.getMessage());
             return EXIT_USAGE;
         }
-        if (cli.helpRequested()) {
-            out.print(CommandLine.usage());
-            return EXIT_OK;
+        switch (cli.action()) {
+            case HELP:
+                out.print(CommandLine.usage());
+                return EXIT_OK;
+            case VERSION:
+                out.println("tunecho " + version());
+                return EXIT_OK;
+            case CHECK:
+                return ConfigCheck.run(cli.config(), out, err);
+            default:
+                return serve(cli.config(), err);
         }
-        if (cli.versionRequested()) {
-            out.println("tunecho " + version());
-            return EXIT_OK;
-        }
-        return serve(cli.config(), err);
     }
 
     private static int serve(TunechoConfig config, PrintStream err) {
@@ -77,7 +80,7 @@ public final class Main {
                 config.interfaceAddress(), config.mtu(),
                 server.channel().createdInterface() ? "created" : "attached",
                 config.queues() > 1 ? ", " + config.queues() + " queues" : "", server.transport(),
-                server.answers());
+                server.hosts());
         AtomicBoolean stopRequested = new AtomicBoolean();
         SignalHandler stop = s -> {
             stopRequested.set(true);

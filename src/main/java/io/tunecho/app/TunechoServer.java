@@ -2,7 +2,6 @@ package io.tunecho.app;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.uring.IoUring;
@@ -10,32 +9,29 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
+import io.tunecho.app.config.Transport;
 import io.tunecho.app.config.TunechoConfig;
-import io.tunecho.handler.AnswerSet;
-import io.tunecho.handler.IcmpEchoHandler;
-import io.tunecho.handler.Ipv4Decoder;
-import io.tunecho.handler.Ipv6DropFilter;
 import io.tunecho.handler.PacketCounters;
+import io.tunecho.handler.ResponderPipeline;
+import io.tunecho.hosts.HostTable;
 import io.tunecho.transport.AbstractTunChannel;
 import io.tunecho.transport.IoUringTunChannel;
 import io.tunecho.transport.NoTimeoutIoEventLoopGroup;
 import io.tunecho.transport.TunAddress;
 import io.tunecho.transport.TunChannel;
 import io.tunecho.transport.TunChannelOption;
-import io.tunecho.wire.Ipv4Cidr;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running tunecho: one TUN channel per queue of the TUN device ({@link TunChannel} on epoll, or
- * {@link IoUringTunChannel} on io_uring), each on its own event loop, all
- * with the same answering pipeline ({@link Ipv6DropFilter} → {@link Ipv4Decoder} → {@link IcmpEchoHandler}) and
- * the same counters.
+ * {@link IoUringTunChannel} on io_uring), each on its own event loop, all with the answering pipeline that
+ * {@link ResponderPipeline} builds, sharing its counters and host table.
  */
 public final class TunechoServer implements AutoCloseable {
     private static final int CLOSE_TIMEOUT_SECONDS = 10;
@@ -43,30 +39,33 @@ public final class TunechoServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<AbstractTunChannel> channels;
     private final String transport;
-    private final AnswerSet answers;
+    private final AtomicReference<HostTable> hosts;
     private final PacketCounters counters;
     private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
 
-    private TunechoServer(EventLoopGroup group, List<AbstractTunChannel> channels, AnswerSet answers,
+    private TunechoServer(EventLoopGroup group, List<AbstractTunChannel> channels, AtomicReference<HostTable> hosts,
             PacketCounters counters, String transport) {
         this.group = group;
         this.transport = transport;
         this.channels = List.copyOf(channels);
-        this.answers = answers;
+        this.hosts = hosts;
         this.counters = counters;
         for (AbstractTunChannel ch : channels) {
             ch.closeFuture().addListener(f -> closed.trySuccess(null));
         }
     }
 
+    /** The host table that a configuration describes. */
+    static HostTable hostTable(TunechoConfig config) {
+        return HostTable.forInterface(config.interfaceAddress(), config.answer());
+    }
+
     /** Opens and configures the interface and starts answering; fails without leaving anything behind. */
     public static TunechoServer start(TunechoConfig config) throws Exception {
         PacketCounters counters = new PacketCounters();
-        AnswerSet answers = AnswerSet.forInterface(config.interfaceAddress(), config.effectiveAnswer());
-        Ipv6DropFilter ipv6 = new Ipv6DropFilter(counters);
-        Ipv4Decoder ipv4 = new Ipv4Decoder(counters);
-        IcmpEchoHandler echo = new IcmpEchoHandler(answers, counters);
-        boolean uring = config.transport() == TunechoConfig.Transport.IO_URING && ioUringUsable();
+        AtomicReference<HostTable> hosts = new AtomicReference<>(hostTable(config));
+        ResponderPipeline responder = ResponderPipeline.builder(counters, hosts::get).build();
+        boolean uring = config.transport() == Transport.IO_URING && ioUringUsable();
         EventLoopGroup group = new NoTimeoutIoEventLoopGroup(config.queues(),
                 uring ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory());
         Bootstrap bootstrap = new Bootstrap()
@@ -74,17 +73,9 @@ public final class TunechoServer implements AutoCloseable {
                 .channel(uring ? IoUringTunChannel.class : TunChannel.class)
                 .option(TunChannelOption.MTU, config.mtu())
                 .option(TunChannelOption.IPV4_ADDRESS, config.interfaceAddress())
-                .option(TunChannelOption.IPV4_ROUTES, routesOutsideSubnet(config))
+                .option(TunChannelOption.ROUTES, hosts.get().routesOutside(config.interfaceAddress()))
                 .option(TunChannelOption.MULTI_QUEUE, config.queues() > 1)
-                .handler(new ChannelInitializer<AbstractTunChannel>() {
-                    @Override
-                    protected void initChannel(AbstractTunChannel ch) {
-                        ch.pipeline().addLast("ipv6", ipv6)
-                                .addLast("ipv4", ipv4)
-                                .addLast("echo", echo)
-                                .addLast("errors", ErrorLogger.INSTANCE);
-                    }
-                });
+                .handler(responder.initializer());
         List<AbstractTunChannel> channels = new ArrayList<>();
         TunAddress address = new TunAddress(config.interfaceName());
         for (int queue = 0; queue < config.queues(); queue++) {
@@ -96,13 +87,14 @@ public final class TunechoServer implements AutoCloseable {
                 for (AbstractTunChannel ch : channels) {
                     ch.close().awaitUninterruptibly();
                 }
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS,
+                        TimeUnit.SECONDS);
                 Throwable cause = bind.cause();
                 throw cause instanceof Exception ? (Exception) cause : new Exception(cause);
             }
             channels.add((AbstractTunChannel) bind.channel());
         }
-        return new TunechoServer(group, channels, answers, counters, uring ? "io_uring" : "epoll");
+        return new TunechoServer(group, channels, hosts, counters, uring ? "io_uring" : "epoll");
     }
 
     private static boolean ioUringUsable() {
@@ -113,19 +105,6 @@ public final class TunechoServer implements AutoCloseable {
         LoggerFactory.getLogger(TunechoServer.class).warn("io_uring is not available here ({}); using epoll",
                 cause == null ? "unknown reason" : cause.getMessage());
         return false;
-    }
-
-    /** Answer prefixes that lie outside the interface's subnet need a route into the interface. */
-    static List<Ipv4Cidr> routesOutsideSubnet(TunechoConfig config) {
-        Ipv4Cidr subnet = config.interfaceAddress().subnet();
-        List<Ipv4Cidr> routes = new ArrayList<>();
-        for (Ipv4Cidr answer : config.effectiveAnswer()) {
-            boolean inside = answer.prefixLength() >= subnet.prefixLength() && subnet.contains(answer.network());
-            if (!inside) {
-                routes.add(answer.subnet());
-            }
-        }
-        return routes;
     }
 
     /** The channel of the first queue (the one whose bind created the interface, if it was created). */
@@ -143,8 +122,9 @@ public final class TunechoServer implements AutoCloseable {
         return transport;
     }
 
-    public AnswerSet answers() {
-        return answers;
+    /** The host table in use now. */
+    public HostTable hosts() {
+        return hosts.get();
     }
 
     public PacketCounters counters() {

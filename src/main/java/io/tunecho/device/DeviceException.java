@@ -26,16 +26,6 @@ public final class DeviceException extends IOException {
         return errno;
     }
 
-    /** The errno's symbolic name, such as {@code EPERM}. */
-    public String errnoName() {
-        return errnoName(errno);
-    }
-
-    static String errnoName(int errno) {
-        Errno e = Errno.valueOf(errno);
-        return e == null || e == Errno.__UNKNOWN_CONSTANT__ ? "errno " + errno : e.name();
-    }
-
     static String describe(int errno) {
         Errno e = Errno.valueOf(errno);
         return e == null || e == Errno.__UNKNOWN_CONSTANT__ ? "errno " + errno : e.description() + " (" + e.name() + ")";
@@ -67,12 +57,12 @@ public final class DeviceException extends IOException {
         }
         if (is(errno, Errno.EBUSY)) {
             return new DeviceException("interface " + name + " is in use by another process (EBUSY); stop that "
-                    + "process or choose another --interface", errno);
+                    + "process or use another interface name", errno);
         }
         if (is(errno, Errno.EINVAL)) {
             return new DeviceException("interface " + name + " exists but is not a " + (multiQueue ? "multi-queue "
                     : "single-queue ") + "TUN device (a TAP, another kind of interface, or made with the other "
-                    + "queue mode) (EINVAL); delete it (ip link del " + name + ") or choose another --interface",
+                    + "queue mode) (EINVAL); delete it (ip link del " + name + ") or use another interface name",
                     errno);
         }
         return new DeviceException("cannot create or attach " + shown + ": " + describe(errno), errno);

@@ -71,25 +71,4 @@ final class IfReq {
         return (bytes[UNION + 4] & 0xFF) << 24 | (bytes[UNION + 5] & 0xFF) << 16
                 | (bytes[UNION + 6] & 0xFF) << 8 | (bytes[UNION + 7] & 0xFF);
     }
-
-    /** Checks what a Linux interface name may be: 1..15 bytes, no '/', ':' or whitespace. */
-    static String validName(String name, boolean emptyAllowed) {
-        if (name == null || (name.isEmpty() && !emptyAllowed)) {
-            throw new IllegalArgumentException("interface name is empty");
-        }
-        if (name.length() >= NAME_SIZE) {
-            throw new IllegalArgumentException("interface name '" + name + "' is longer than 15 characters");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c <= ' ' || c >= 0x7F || c == '/' || c == ':') {
-                throw new IllegalArgumentException(
-                        "interface name '" + name + "' may not contain '/', ':', spaces or non-ASCII characters");
-            }
-        }
-        if (name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("interface name '" + name + "' is not allowed");
-        }
-        return name;
-    }
 }

@@ -41,7 +41,7 @@ public final class NetInterfaces {
 
     /** Whether an interface of that name exists in this network namespace. */
     public static boolean exists(String name) throws DeviceException {
-        IfReq req = new IfReq(IfReq.validName(name, false));
+        IfReq req = new IfReq(InterfaceName.require(name));
         int errno = ioctl(SIOCGIFINDEX, req);
         if (errno == 0) {
             return true;
@@ -52,25 +52,22 @@ public final class NetInterfaces {
         throw DeviceException.configure(name, "look up", errno);
     }
 
-    public static int ifIndex(String name) throws DeviceException {
-        IfReq req = new IfReq(IfReq.validName(name, false));
+    /** The interface's index (for the calls that name an interface by number). */
+    static int ifIndex(String name) throws DeviceException {
+        IfReq req = new IfReq(InterfaceName.require(name));
         check(name, "read the index", ioctl(SIOCGIFINDEX, req));
         return req.intValue();
     }
 
     public static int mtu(String name) throws DeviceException {
-        IfReq req = new IfReq(IfReq.validName(name, false));
+        IfReq req = new IfReq(InterfaceName.require(name));
         check(name, "read the MTU", ioctl(SIOCGIFMTU, req));
         return req.intValue();
     }
 
     public static void setMtu(String name, int mtu) throws DeviceException {
-        IfReq req = new IfReq(IfReq.validName(name, false)).intValue(mtu);
+        IfReq req = new IfReq(InterfaceName.require(name)).intValue(mtu);
         check(name, "set MTU " + mtu, ioctl(SIOCSIFMTU, req));
-    }
-
-    public static boolean isUp(String name) throws DeviceException {
-        return (flags(name) & IFF_UP) != 0;
     }
 
     /** Brings the link up (sets {@code IFF_UP}, keeping the other flags). */
@@ -84,14 +81,14 @@ public final class NetInterfaces {
     }
 
     private static int flags(String name) throws DeviceException {
-        IfReq req = new IfReq(IfReq.validName(name, false));
+        IfReq req = new IfReq(InterfaceName.require(name));
         check(name, "read the flags", ioctl(SIOCGIFFLAGS, req));
         return req.flags() & 0xFFFF;
     }
 
     /** The primary IPv4 address as an int, or {@code null} when the interface has none. */
     public static Integer ipv4Address(String name) throws DeviceException {
-        IfReq req = new IfReq(IfReq.validName(name, false));
+        IfReq req = new IfReq(InterfaceName.require(name));
         int errno = ioctl(SIOCGIFADDR, req);
         if (DeviceException.is(errno, Errno.EADDRNOTAVAIL)) {
             return null;
@@ -102,7 +99,7 @@ public final class NetInterfaces {
 
     /** The prefix length of the primary IPv4 address's netmask, or -1 when the interface has no address. */
     public static int ipv4PrefixLength(String name) throws DeviceException {
-        IfReq req = new IfReq(IfReq.validName(name, false));
+        IfReq req = new IfReq(InterfaceName.require(name));
         int errno = ioctl(SIOCGIFNETMASK, req);
         if (DeviceException.is(errno, Errno.EADDRNOTAVAIL)) {
             return -1;
@@ -134,7 +131,7 @@ public final class NetInterfaces {
      * already there is fine. The link must be up.
      */
     public static void addRoute(String name, Inet4Address network, int prefixLength) throws DeviceException {
-        IfReq.validName(name, false);
+        InterfaceName.require(name);
         jnr.ffi.Runtime runtime = LibC.runtime();
         byte[] devName = (name + '\0').getBytes(StandardCharsets.US_ASCII);
         Pointer dev = Memory.allocateDirect(runtime, devName.length);

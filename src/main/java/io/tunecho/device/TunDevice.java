@@ -49,7 +49,9 @@ public final class TunDevice implements Closeable {
      * @throws DeviceException          with a message that names the fix (permission, busy, wrong kind, ...)
      */
     public synchronized void attach(String name, boolean multiQueue) throws DeviceException {
-        IfReq.validName(name, true);
+        if (!name.isEmpty()) {
+            InterfaceName.require(name);
+        }
         if (this.name != null) {
             throw new IllegalStateException("already attached to " + this.name);
         }
@@ -91,10 +93,6 @@ public final class TunDevice implements Closeable {
     /** Whether {@link #attach} created the interface (and closing will remove it). */
     public boolean created() {
         return created;
-    }
-
-    public boolean isAttached() {
-        return name != null;
     }
 
     public boolean isOpen() {

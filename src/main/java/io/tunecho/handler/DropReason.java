@@ -1,35 +1,63 @@
 package io.tunecho.handler;
 
-/** Every reason tunecho drops a packet instead of answering it. Each has a counter in {@link PacketCounters}. */
+import io.tunecho.wire.Defect;
+
+/**
+ * Every reason tunecho drops a packet instead of answering it. Each has a counter in {@link PacketCounters}; logs
+ * and metrics use {@link #metricName()}.
+ */
 public enum DropReason {
-    /** An IPv6 packet (tunecho answers IPv4 only): the kernel's router solicitations and MLD reports, mostly. */
+    /** An IPv6 packet that nothing answers (the kernel's router solicitations and MLD reports, mostly). */
     IPV6("ipv6"),
     /** The version nibble is neither 4 nor 6. */
     BAD_VERSION("bad_version"),
-    /** Shorter than a minimal IPv4 header. */
+    /** Shorter than a minimal IP header. */
     TRUNCATED("truncated"),
     /** IHL below 5, or a header longer than the packet. */
     BAD_HEADER_LENGTH("bad_header_length"),
-    /** Total length shorter than the header or longer than what was read. */
+    /** Total (or payload) length shorter than the header or longer than what was read. */
     BAD_TOTAL_LENGTH("bad_total_length"),
     BAD_HEADER_CHECKSUM("bad_header_checksum"),
-    /** A fragment: tunecho does not reassemble. */
+    /** IPv4 options that are not well formed (a Linux host drops these too). */
+    BAD_OPTIONS("bad_options"),
+    /** IPv6 extension headers that run past the packet or are out of order. */
+    BAD_EXTENSION_HEADER("bad_extension_header"),
+    /** A loose or strict source route: a Linux host drops these (accept_source_route is off). */
+    SOURCE_ROUTE("source_route"),
+    /** A fragment that is not reassembled. */
     FRAGMENT("fragment"),
-    /** An IPv4 packet that is not ICMP. */
-    NOT_ICMP("not_icmp"),
+    /** A protocol that nothing answers. */
+    UNHANDLED_PROTOCOL("unhandled_protocol"),
     /** An ICMP message shorter than its 8-byte header. */
     ICMP_TRUNCATED("icmp_truncated"),
     BAD_ICMP_CHECKSUM("bad_icmp_checksum"),
-    /** ICMP, but not an echo request (type 8, code 0). */
+    /** ICMP, but not an echo request (type 8 or 128, code 0). */
     NOT_ECHO_REQUEST("not_echo_request"),
-    /** To a broadcast or multicast address: a host does not answer those with unicast echo replies here. */
+    /** To a broadcast or multicast address: a Linux host ignores echo requests to those. */
     BROADCAST_OR_MULTICAST("broadcast_or_multicast"),
-    /** From 0.0.0.0/8, loopback, multicast or 240.0.0.0/4: no one to answer. */
+    /**
+     * A martian source (RFC 1122 3.2.1.3, Linux's ip_route_input): 0.0.0.0/8, loopback, multicast, a broadcast
+     * address, or the destination's own address.
+     */
     BAD_SOURCE("bad_source"),
+    /** A martian destination: 0.0.0.0/8 or loopback. */
+    BAD_DESTINATION("bad_destination"),
     /** To an address tunecho does not answer for. */
     NOT_ANSWERED("not_answered"),
     /** A message that is not a {@code ByteBuf}. */
     NOT_A_PACKET("not_a_packet");
+
+    private static final DropReason[] BY_DEFECT = new DropReason[Defect.values().length];
+
+    static {
+        BY_DEFECT[Defect.TRUNCATED.ordinal()] = TRUNCATED;
+        BY_DEFECT[Defect.BAD_VERSION.ordinal()] = BAD_VERSION;
+        BY_DEFECT[Defect.BAD_HEADER_LENGTH.ordinal()] = BAD_HEADER_LENGTH;
+        BY_DEFECT[Defect.BAD_TOTAL_LENGTH.ordinal()] = BAD_TOTAL_LENGTH;
+        BY_DEFECT[Defect.BAD_HEADER_CHECKSUM.ordinal()] = BAD_HEADER_CHECKSUM;
+        BY_DEFECT[Defect.BAD_OPTIONS.ordinal()] = BAD_OPTIONS;
+        BY_DEFECT[Defect.BAD_EXTENSION_HEADER.ordinal()] = BAD_EXTENSION_HEADER;
+    }
 
     private final String metricName;
 
@@ -40,5 +68,10 @@ public enum DropReason {
     /** A short lowercase name for logs and metrics. */
     public String metricName() {
         return metricName;
+    }
+
+    /** The reason a packet with this wire defect is dropped for. */
+    public static DropReason of(Defect defect) {
+        return BY_DEFECT[defect.ordinal()];
     }
 }

@@ -13,9 +13,10 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.ReferenceCountUtil;
 import io.tunecho.device.NetInterfaces;
 import io.tunecho.device.TunDevice;
-import io.tunecho.wire.Ipv4Cidr;
+import io.tunecho.wire.IpCidr;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.SocketAddress;
 
 /**
@@ -169,15 +170,18 @@ public abstract class AbstractTunChannel extends AbstractChannel {
             mtu = NetInterfaces.mtu(name);
         }
         config.sizeBuffersFor(mtu);
-        Ipv4Cidr address = config.getIpv4Address();
+        IpCidr address = config.getIpv4Address();
         if (address != null) {
-            NetInterfaces.setIpv4Address(name, address.inetAddress(), address.prefixLength());
+            NetInterfaces.setIpv4Address(name, (Inet4Address) address.inetAddress(), address.prefixLength());
         }
         if (config.isLinkUp()) {
             NetInterfaces.setUp(name);
         }
-        for (Ipv4Cidr route : config.getIpv4Routes()) {
-            NetInterfaces.addRoute(name, Ipv4Cidr.toInetAddress(route.network()), route.prefixLength());
+        for (IpCidr route : config.getRoutes()) {
+            if (!route.isIpv4()) {
+                throw new IllegalArgumentException("IPv6 routes are not supported yet: " + route);
+            }
+            NetInterfaces.addRoute(name, (Inet4Address) route.subnet().inetAddress(), route.prefixLength());
         }
     }
 

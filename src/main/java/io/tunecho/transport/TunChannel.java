@@ -26,7 +26,7 @@ import java.net.SocketAddress;
  * <pre>{@code
  * EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
  * Channel ch = new Bootstrap().group(group).channel(TunChannel.class)
- *         .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.0.1/24"))
+ *         .option(TunChannelOption.IPV4_ADDRESS, IpCidr.parse("198.18.0.1/24"))
  *         .handler(initializer)
  *         .bind(new TunAddress("tun0")).sync().channel();
  * }</pre>

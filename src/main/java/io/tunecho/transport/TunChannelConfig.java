@@ -5,7 +5,7 @@ import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
-import io.tunecho.wire.Ipv4Cidr;
+import io.tunecho.wire.IpCidr;
 
 import java.util.List;
 import java.util.Map;
@@ -18,14 +18,15 @@ import java.util.Map;
  * or {@code maxMessagesPerRead} packets were read: a short read says nothing about whether more packets wait.
  */
 public final class TunChannelConfig extends DefaultChannelConfig {
-    static final int MIN_MTU = 68;
-    static final int MAX_MTU = 65535;
+    /** The smallest MTU IPv4 allows (RFC 791). */
+    public static final int MIN_MTU = 68;
+    public static final int MAX_MTU = 65535;
     private static final int DEFAULT_BUFFER_SIZE = 1500;
 
     private final AbstractTunChannel channel;
     private volatile Integer mtu;
-    private volatile Ipv4Cidr ipv4Address;
-    private volatile List<Ipv4Cidr> ipv4Routes = List.of();
+    private volatile IpCidr ipv4Address;
+    private volatile List<IpCidr> routes = List.of();
     private volatile boolean linkUp = true;
     private volatile boolean multiQueue;
     private volatile int readsInFlight = 1;
@@ -43,7 +44,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), TunChannelOption.MTU, TunChannelOption.IPV4_ADDRESS,
-                TunChannelOption.IPV4_ROUTES, TunChannelOption.LINK_UP, TunChannelOption.MULTI_QUEUE,
+                TunChannelOption.ROUTES, TunChannelOption.LINK_UP, TunChannelOption.MULTI_QUEUE,
                 TunChannelOption.READS_IN_FLIGHT);
     }
 
@@ -56,8 +57,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         if (option == TunChannelOption.IPV4_ADDRESS) {
             return (T) ipv4Address;
         }
-        if (option == TunChannelOption.IPV4_ROUTES) {
-            return (T) ipv4Routes;
+        if (option == TunChannelOption.ROUTES) {
+            return (T) routes;
         }
         if (option == TunChannelOption.LINK_UP) {
             return (T) Boolean.valueOf(linkUp);
@@ -78,9 +79,9 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         if (option == TunChannelOption.MTU) {
             setMtu((Integer) value);
         } else if (option == TunChannelOption.IPV4_ADDRESS) {
-            setIpv4Address((Ipv4Cidr) value);
-        } else if (option == TunChannelOption.IPV4_ROUTES) {
-            setIpv4Routes((List<Ipv4Cidr>) value);
+            setIpv4Address((IpCidr) value);
+        } else if (option == TunChannelOption.ROUTES) {
+            setRoutes((List<IpCidr>) value);
         } else if (option == TunChannelOption.LINK_UP) {
             setLinkUp((Boolean) value);
         } else if (option == TunChannelOption.MULTI_QUEUE) {
@@ -109,21 +110,25 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         return this;
     }
 
-    public Ipv4Cidr getIpv4Address() {
+    public IpCidr getIpv4Address() {
         return ipv4Address;
     }
 
-    public TunChannelConfig setIpv4Address(Ipv4Cidr address) {
+    public TunChannelConfig setIpv4Address(IpCidr address) {
+        if (address != null && !address.isIpv4()) {
+            throw new IllegalArgumentException("IPV4_ADDRESS must be an IPv4 address, not " + address);
+        }
         this.ipv4Address = address;
         return this;
     }
 
-    public List<Ipv4Cidr> getIpv4Routes() {
-        return ipv4Routes;
+    /** {@link TunChannelOption#ROUTES}. */
+    public List<IpCidr> getRoutes() {
+        return routes;
     }
 
-    public TunChannelConfig setIpv4Routes(List<Ipv4Cidr> routes) {
-        this.ipv4Routes = routes == null ? List.of() : List.copyOf(routes);
+    public TunChannelConfig setRoutes(List<IpCidr> routes) {
+        this.routes = routes == null ? List.of() : List.copyOf(routes);
         return this;
     }
 

@@ -1,7 +1,7 @@
 package io.tunecho.transport;
 
 import io.netty.channel.ChannelOption;
-import io.tunecho.wire.Ipv4Cidr;
+import io.tunecho.wire.IpCidr;
 
 import java.util.List;
 
@@ -18,13 +18,13 @@ public final class TunChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<Integer> MTU = valueOf(TunChannelOption.class, "MTU");
 
     /** The kernel's IPv4 address and prefix on the interface, e.g. {@code 198.18.0.1/24}. Unset: left as it is. */
-    public static final ChannelOption<Ipv4Cidr> IPV4_ADDRESS = valueOf(TunChannelOption.class, "IPV4_ADDRESS");
+    public static final ChannelOption<IpCidr> IPV4_ADDRESS = valueOf(TunChannelOption.class, "IPV4_ADDRESS");
 
     /**
-     * Extra prefixes routed into the interface (for addresses answered outside the interface's own subnet).
-     * Default: none.
+     * Extra prefixes routed into the interface (for addresses answered outside the interface's own subnet); IPv4
+     * only for now. Default: none.
      */
-    public static final ChannelOption<List<Ipv4Cidr>> IPV4_ROUTES = valueOf(TunChannelOption.class, "IPV4_ROUTES");
+    public static final ChannelOption<List<IpCidr>> ROUTES = valueOf(TunChannelOption.class, "ROUTES");
 
     /** Bring the link up when binding. Default: {@code true}. */
     public static final ChannelOption<Boolean> LINK_UP = valueOf(TunChannelOption.class, "LINK_UP");

@@ -12,7 +12,15 @@ public final class InternetChecksum {
 
     /** The one's complement sum of {@code len} bytes at {@code off}, folded to 16 bits (not complemented). */
     public static int sum(ByteBuf buf, int off, int len) {
-        long sum = 0;
+        return fold(accumulate(0, buf, off, len));
+    }
+
+    /**
+     * Adds {@code len} bytes at {@code off} to an unfolded sum (for a checksum that covers a pseudo-header and the
+     * data: start with the pseudo-header's sum). An odd length pads with a zero byte, so only the last block of a
+     * sum may have one.
+     */
+    public static long accumulate(long sum, ByteBuf buf, int off, int len) {
         int i = off;
         int end = off + len;
         // Eight bytes at a time: the sum of the 32-bit halves carries the 16-bit words' sum (RFC 1071, 2(B)).
@@ -31,7 +39,17 @@ public final class InternetChecksum {
         if (i < end) {
             sum += buf.getUnsignedByte(i) << 8;
         }
-        return fold(sum);
+        return sum;
+    }
+
+    /** The checksum to store for an unfolded sum: the one's complement of its 16-bit fold. */
+    public static int finish(long sum) {
+        return ~fold(sum) & 0xFFFF;
+    }
+
+    /** Whether an unfolded sum over a block that holds its own checksum is a correct one's (folds to 0xFFFF). */
+    public static boolean isValidSum(long sum) {
+        return fold(sum) == 0xFFFF;
     }
 
     /** The checksum to store in a field that was zero while summing. */
@@ -53,7 +71,8 @@ public final class InternetChecksum {
         return ~fold(sum) & 0xFFFF;
     }
 
-    private static int fold(long sum) {
+    /** Folds an unfolded sum to 16 bits. */
+    public static int fold(long sum) {
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }

@@ -3,7 +3,8 @@ package io.tunecho.handler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.tunecho.wire.Ipv4Cidr;
+import io.tunecho.hosts.HostTable;
+import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The answering pipeline as TunChannel runs it, on real and on deliberately broken packets. */
+/** The answering pipeline as the server builds it, on real and on deliberately broken packets. */
 class PipelineTest {
     private PacketCounters counters;
     private EmbeddedChannel channel;
@@ -34,9 +35,10 @@ class PipelineTest {
     @BeforeEach
     void setUp() {
         counters = new PacketCounters();
-        AnswerSet answers = AnswerSet.forInterface(Ipv4Cidr.parse("198.18.0.1/24"), List.of());
-        channel = new EmbeddedChannel(new Ipv6DropFilter(counters), new Ipv4Decoder(counters),
-                new IcmpEchoHandler(answers, counters));
+        HostTable hosts = HostTable.forInterface(IpCidr.parse("198.18.0.1/24"), List.of(IpCidr.parse("198.18.0.0/24"),
+                IpCidr.parse("203.0.113.0/24")));
+        channel = new EmbeddedChannel();
+        ResponderPipeline.builder(counters, () -> hosts).build().addTo(channel.pipeline());
     }
 
     @AfterEach
@@ -235,7 +237,12 @@ class PipelineTest {
 
     @Test
     void dropsUdp() {
-        assertDropped(DropReason.NOT_ICMP, new Packets.Builder().protocol(17).build());
+        assertDropped(DropReason.UNHANDLED_PROTOCOL, new Packets.Builder().protocol(17).build());
+    }
+
+    @Test
+    void dropsAnUnknownProtocol() {
+        assertDropped(DropReason.UNHANDLED_PROTOCOL, new Packets.Builder().protocol(132).build());
     }
 
     @Test
@@ -306,6 +313,100 @@ class PipelineTest {
     }
 
     @Test
+    void dropsTheSubnetBroadcastAsSource() {
+        // A reply would go to the broadcast address: Linux drops such requests as martians, and so does tunecho.
+        assertDropped(DropReason.BAD_SOURCE, new Packets.Builder().src(0xC61200FF).build());
+    }
+
+    @Test
+    void dropsTheBroadcastOfAnAnsweredPrefixAsSource() {
+        assertDropped(DropReason.BAD_SOURCE, new Packets.Builder().src(0xCB0071FF).build());
+    }
+
+    @Test
+    void dropsTheLimitedBroadcastAsSource() {
+        assertDropped(DropReason.BAD_SOURCE, new Packets.Builder().src(0xFFFFFFFF).build());
+    }
+
+    @Test
+    void dropsARequestFromTheAddressItIsFor() {
+        assertDropped(DropReason.BAD_SOURCE, new Packets.Builder().src(PEER).dst(PEER).build());
+    }
+
+    @Test
+    void answersAClassESourceAsLinuxDoes() {
+        byte[] request = new Packets.Builder().src(0xF0000001).build();
+        assertEchoReply(request, exchange(request));
+    }
+
+    @Test
+    void answersAnotherAnsweredAddressAsSource() {
+        byte[] request = new Packets.Builder().src(0xC6120009).build();
+        assertEchoReply(request, exchange(request));
+    }
+
+    @Test
+    void dropsALoopbackDestination() {
+        assertDropped(DropReason.BAD_DESTINATION, new Packets.Builder().dst(0x7F000001).build());
+    }
+
+    @Test
+    void dropsAZeroNetDestination() {
+        assertDropped(DropReason.BAD_DESTINATION, new Packets.Builder().dst(0x00000005).build());
+    }
+
+    @Test
+    void dropsMalformedOptions() {
+        assertDropped(DropReason.BAD_OPTIONS, new Packets.Builder().options(new byte[] {7, 0, 4, 0}).build());
+    }
+
+    @Test
+    void dropsARecordRouteWhosePointerIsBelowFour() {
+        byte[] rr = new byte[12];
+        rr[0] = 7;
+        rr[1] = 11;
+        rr[2] = 3;
+        assertDropped(DropReason.BAD_OPTIONS, new Packets.Builder().options(rr).build());
+    }
+
+    @Test
+    void dropsALooseSourceRoute() {
+        byte[] lsrr = {(byte) 131, 7, 4, (byte) 198, 18, 0, 9, 0};
+        assertDropped(DropReason.SOURCE_ROUTE, new Packets.Builder().options(lsrr).build());
+    }
+
+    @Test
+    void answersUnknownOptionsAsLinuxDoes() {
+        byte[] unknown = {(byte) 0x9e, 4, 0, 0}; // an experimental option with a valid length
+        byte[] request = new Packets.Builder().options(unknown).build();
+        assertEchoReply(request, exchange(request));
+    }
+
+    @Test
+    void answersAnAddressOfARoutedPrefix() {
+        byte[] request = new Packets.Builder().dst(0xCB007107).build();
+        assertEchoReply(request, exchange(request));
+    }
+
+    @Test
+    void countersListOnlyWhatHappened() {
+        PacketCounters c = new PacketCounters();
+        assertEquals("replied=0 dropped=0", c.toString());
+        c.replied();
+        c.drop(DropReason.IPV6);
+        c.drop(DropReason.IPV6);
+        c.drop(DropReason.FRAGMENT);
+        assertEquals("replied=1 dropped=3 (ipv6=2 fragment=1)", c.toString());
+    }
+
+    @Test
+    void theStagesHaveTheirNames() {
+        assertEquals(List.of(ResponderPipeline.VERSION, ResponderPipeline.IPV4, ResponderPipeline.IPV6,
+                ResponderPipeline.HOSTS, ResponderPipeline.PROTOCOLS, ResponderPipeline.ERRORS),
+                channel.pipeline().names().subList(0, 6));
+    }
+
+    @Test
     void dropsTheInterfacesOwnAddress() {
         assertDropped(DropReason.NOT_ANSWERED, new Packets.Builder().src(PEER).dst(HOST).build());
     }
@@ -317,7 +418,7 @@ class PipelineTest {
 
     @Test
     void dropsAnAddressOutsideTheAnswerSet() {
-        assertDropped(DropReason.NOT_ANSWERED, new Packets.Builder().dst(0xCB007107).build());
+        assertDropped(DropReason.NOT_ANSWERED, new Packets.Builder().dst(0xCB007207).build());
     }
 
     @Test

@@ -71,6 +71,17 @@ class ErrorsIT {
     }
 
     @Test
+    void anInterfaceNameThatLinuxRefusesIsAUsageError() throws Exception {
+        assertOneLine(tunecho(List.of(), "--interface", "."), 2, "--interface '.'");
+    }
+
+    @Test
+    void aCrossSettingErrorNamesTheOptionAsTyped() throws Exception {
+        assertOneLine(tunecho(List.of(), "--interface", "tunit28", "--address", "198.18.28.1/32"), 2,
+                "--address 198.18.28.1/32 is a /32");
+    }
+
+    @Test
     void missingConfigFile() throws Exception {
         assertOneLine(tunecho(List.of(), "--config", "/nonexistent/tunecho.yaml"), 2, "/nonexistent/tunecho.yaml");
     }

@@ -115,6 +115,29 @@ class LifecycleIT {
     }
 
     @Test
+    void theShippedConfigFileFollowsTheAddressOnTheCommandLine() throws Exception {
+        // config/tunecho.yaml says it changes nothing: with it, --address moves the answered subnet along.
+        try (TunechoProcess t = TunechoProcess.start("--config", "config/tunecho.yaml", "--interface", "tunit16",
+                "--address", "10.9.0.1/24")) {
+            assertEquals(2, received("-W", "2", "10.9.0.5"));
+            assertTrue(t.output().contains(": 10.9.0.0/24 except 10.9.0.1"), t.output());
+            String routes = Netns.run(10, "ip", "-4", "route", "show", "dev", "tunit16").assertSuccess().output();
+            assertFalse(routes.contains("198.18.0.0/24"), routes);
+            assertEquals(0, t.terminate(), t.output());
+        }
+    }
+
+    @Test
+    void anAnswerOutsideTheSubnetIsMarkedRoutedInTheStartUpLine() throws Exception {
+        try (TunechoProcess t = TunechoProcess.start("--interface", "tunit17", "--address", "10.9.1.1/24",
+                "--answer", "198.18.17.0/24")) {
+            assertTrue(t.output().contains("198.18.17.0/24 (routed: outside 10.9.1.0/24)"), t.output());
+            assertEquals(2, received("-W", "2", "198.18.17.5"));
+            assertEquals(0, t.terminate(), t.output());
+        }
+    }
+
+    @Test
     void answersOnEveryQueueOfAMultiQueueDevice() throws Exception {
         try (TunechoProcess t = TunechoProcess.start("--interface", "tunit16", "--address", "198.18.16.1/24",
                 "--queues", "2")) {

@@ -10,7 +10,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.tunecho.wire.Ipv4Cidr;
+import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class TunChannelIT {
     void bootstrapBindsConfiguresAndReadsWhatTheKernelRoutesIn() throws Exception {
         Recorder recorder = new Recorder();
         Channel ch = bootstrap()
-                .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.30.1/24"))
+                .option(TunChannelOption.IPV4_ADDRESS, IpCidr.parse("198.18.30.1/24"))
                 .option(TunChannelOption.MTU, 1400)
                 .handler(recorder)
                 .bind(new TunAddress("tunit30")).sync().channel();
@@ -115,7 +115,7 @@ class TunChannelIT {
             assertNotNull(ipv4, "no IPv4 packet read from the TUN");
             assertEquals(128, ((ipv4[2] & 0xFF) << 8) | (ipv4[3] & 0xFF)); // 20 + 8 + 100
             assertEquals(1, ipv4[9]); // ICMP
-            assertEquals(Ipv4Cidr.parse("198.18.30.9").address(), readInt(ipv4, 16));
+            assertEquals(IpCidr.parse("198.18.30.9").ipv4Address(), readInt(ipv4, 16));
             assertEquals(8, ipv4[20]); // echo request
         } finally {
             ch.close().sync();
@@ -128,7 +128,7 @@ class TunChannelIT {
         // The test's handler answers in its own simple way: it copies the request, swaps addresses, sets type 0
         // and fixes the checksums from scratch. ping then sees a reply that came through TunChannel's write path.
         Channel ch = bootstrap()
-                .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.31.1/24"))
+                .option(TunChannelOption.IPV4_ADDRESS, IpCidr.parse("198.18.31.1/24"))
                 .handler(new ChannelInitializer<AbstractTunChannel>() {
                     @Override
                     protected void initChannel(AbstractTunChannel c) {
@@ -149,7 +149,7 @@ class TunChannelIT {
         run("ip", "tuntap", "add", "dev", "tunit32", "mode", "tun");
         try {
             Channel ch = bootstrap()
-                    .option(TunChannelOption.IPV4_ADDRESS, Ipv4Cidr.parse("198.18.32.1/24"))
+                    .option(TunChannelOption.IPV4_ADDRESS, IpCidr.parse("198.18.32.1/24"))
                     .handler(new NaiveEchoResponder())
                     .bind(new TunAddress("tunit32")).sync().channel();
             assertFalse(((AbstractTunChannel) ch).createdInterface());
@@ -203,7 +203,7 @@ class TunChannelIT {
         try {
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> ch.config().setOption(TunChannelOption.MTU, 20));
-            assertEquals(List.of(), ch.config().getOption(TunChannelOption.IPV4_ROUTES));
+            assertEquals(List.of(), ch.config().getOption(TunChannelOption.ROUTES));
             assertEquals(1, ch.config().getOption(TunChannelOption.READS_IN_FLIGHT));
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> ch.config().setOption(TunChannelOption.READS_IN_FLIGHT, 0));

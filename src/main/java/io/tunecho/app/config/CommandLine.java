@@ -1,77 +1,115 @@
 package io.tunecho.app.config;
 
-import io.tunecho.wire.Ipv4Cidr;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line: {@code --config FILE} first (over the built-in defaults), then every other option over it.
- * Both {@code --option value} and {@code --option=value} are accepted.
+ * The command line: {@code --config FILE} first (over the built-in defaults), then every setting's option over it,
+ * in order. Both {@code --option value} and {@code --option=value} are accepted; a repeated {@code --answer}
+ * adds to the list. The options and the help text come from {@link Settings}.
  */
 public final class CommandLine {
-    private final boolean help;
-    private final boolean version;
+    /** What the command line asks for. */
+    public enum Action {
+        /** Run the server. */
+        SERVE,
+        /** Check the configuration and exit. */
+        CHECK,
+        HELP,
+        VERSION
+    }
+
+    private static final String CONFIG = "--config";
+    private static final String CHECK = "--check";
+
+    private final Action action;
     private final TunechoConfig config;
+    private final Path configFile;
 
-    private CommandLine(boolean help, boolean version, TunechoConfig config) {
-        this.help = help;
-        this.version = version;
+    private CommandLine(Action action, TunechoConfig config, Path configFile) {
+        this.action = action;
         this.config = config;
+        this.configFile = configFile;
     }
 
-    /** Whether {@code --help} was given: print {@link #usage()} and exit 0. */
-    public boolean helpRequested() {
-        return help;
+    public Action action() {
+        return action;
     }
 
-    /** Whether {@code --version} was given. */
-    public boolean versionRequested() {
-        return version;
-    }
-
-    /** The configuration to run with (defaults, then the file, then the options). */
+    /** The configuration to run with (defaults, then the file, then the options); {@code null} for help and version. */
     public TunechoConfig config() {
         return config;
     }
 
-    public static String usage() {
-        return String.join("\n",
-                "Usage: java -jar tunecho.jar [options]",
-                "",
-                "Creates a TUN interface (or attaches to an existing one) and answers ping for the addresses behind it.",
-                "Needs CAP_NET_ADMIN (root) and /dev/net/tun. Stops cleanly on SIGTERM or Ctrl-C.",
-                "",
-                "Options (each overrides the same setting of the config file):",
-                "  --config FILE            read settings from a YAML file (see config/tunecho.yaml); default: none",
-                "  --interface NAME         interface to create or attach to; default: tun0",
-                "  --address CIDR           the kernel's address and prefix on the interface; default: 198.18.0.1/24",
-                "  --answer CIDR[,CIDR...]  addresses and CIDRs to answer (repeatable); default: the interface's",
-                "                           subnet except its own address",
-                "  --mtu N                  interface MTU, 68..65535; default: 1500",
-                "  --queues N               queues of the TUN device, each on its own thread, 1..64; default: 1",
-                "  --transport T            epoll or io_uring (falls back to epoll where io_uring is missing);",
-                "                           default: epoll",
-                "  -h, --help               print this help",
-                "  --version                print the version",
-                "",
-                "Example:",
-                "  sudo java -jar target/tunecho.jar --interface tun1 --address 10.9.0.1/24 "
-                        + "--answer 10.9.0.0/24,10.10.0.0/16",
-                "");
+    /** The file given with {@code --config}, or {@code null}. */
+    public Path configFile() {
+        return configFile;
     }
 
+    public static String usage() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {CONFIG + " FILE", "read settings from a YAML file (see config/tunecho.yaml); default: none"});
+        for (Setting<?> s : Settings.options()) {
+            rows.add(new String[] {s.option() + " " + s.metavar(),
+                    s.help() + "; " + s.type().describe() + "; default: " + s.defaultText()});
+        }
+        rows.add(new String[] {CHECK, "check the configuration (and that the transport loads), print it, exit"});
+        rows.add(new String[] {"-h, --help", "print this help"});
+        rows.add(new String[] {"--version", "print the version"});
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: java -jar tunecho.jar [options]\n\n")
+                .append("Creates a TUN interface (or attaches to an existing one) and answers ping for the addresses ")
+                .append("behind it.\nNeeds CAP_NET_ADMIN (root) and /dev/net/tun. Stops cleanly on SIGTERM or Ctrl-C.\n\n")
+                .append("Options (each overrides the same setting of the config file):\n");
+        for (String[] row : rows) {
+            sb.append("  ").append(row[0]);
+            int pad = Math.max(1, 26 - row[0].length());
+            if (row[0].length() > 24) {
+                sb.append('\n').append(" ".repeat(28));
+            } else {
+                sb.append(" ".repeat(pad));
+            }
+            sb.append(wrap(row[1], 28, 116)).append('\n');
+        }
+        sb.append("\nExample:\n  sudo java -jar target/tunecho.jar --interface tun1 --address 10.9.0.1/24 ")
+                .append("--answer 10.9.0.0/24,10.10.0.0/16\n");
+        return sb.toString();
+    }
+
+    private static String wrap(String text, int indent, int width) {
+        StringBuilder sb = new StringBuilder();
+        int col = indent;
+        for (String word : text.split(" ")) {
+            if (col + word.length() + 1 > width && col > indent) {
+                sb.append('\n').append(" ".repeat(indent));
+                col = indent;
+            } else if (col > indent) {
+                sb.append(' ');
+                col++;
+            }
+            sb.append(word);
+            col += word.length();
+        }
+        return sb.toString();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public static CommandLine parse(String... args) throws ConfigException {
         List<String[]> options = new ArrayList<>();
         Path file = null;
+        boolean check = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
-                return new CommandLine(true, false, null);
+                return new CommandLine(Action.HELP, null, null);
             }
             if (arg.equals("--version")) {
-                return new CommandLine(false, true, null);
+                return new CommandLine(Action.VERSION, null, null);
+            }
+            if (arg.equals(CHECK)) {
+                check = true;
+                continue;
             }
             if (!arg.startsWith("--")) {
                 throw new ConfigException("unexpected argument '" + arg + "' (options start with --; try --help)");
@@ -82,19 +120,15 @@ public final class CommandLine {
             if (eq >= 0) {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
+                checkKnown(name);
             } else {
-                if (!isKnown(name)) {
-                    throw unknown(name);
-                }
+                checkKnown(name);
                 if (i + 1 >= args.length) {
                     throw new ConfigException("option " + name + " needs a value (try --help)");
                 }
                 value = args[++i];
             }
-            if (!isKnown(name)) {
-                throw unknown(name);
-            }
-            if (name.equals("--config")) {
+            if (name.equals(CONFIG)) {
                 file = Path.of(value);
             } else {
                 options.add(new String[] {name, value});
@@ -104,62 +138,31 @@ public final class CommandLine {
         if (file != null) {
             config = ConfigLoader.load(file, config);
         }
-        List<Ipv4Cidr> answer = null;
+        List<Object> answer = null;
         for (String[] o : options) {
-            switch (o[0]) {
-                case "--interface":
-                    config = config.withInterfaceName(Values.interfaceName(o[1], "--interface"));
-                    break;
-                case "--address":
-                    config = config.withInterfaceAddress(Values.interfaceAddress(o[1], "--address"));
-                    break;
-                case "--mtu":
-                    config = config.withMtu(Values.mtu(o[1], "--mtu"));
-                    break;
-                case "--queues":
-                    config = config.withQueues(Values.queues(o[1], "--queues"));
-                    break;
-                case "--transport":
-                    config = config.withTransport(TunechoConfig.Transport.parse(o[1], "--transport"));
-                    break;
-                default: // --answer, repeatable; together they replace the file's list
-                    if (answer == null) {
-                        answer = new ArrayList<>();
-                    }
-                    for (String part : o[1].split(",")) {
-                        if (!part.isBlank()) {
-                            answer.add(Values.cidr(part, "--answer"));
-                        }
-                    }
-                    if (answer.isEmpty()) {
-                        throw new ConfigException("--answer needs at least one address or CIDR");
-                    }
-                    break;
+            Setting s = Settings.byOption(o[0]);
+            Object value;
+            try {
+                value = s.type().parse(o[1]);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(s.option() + " " + e.getMessage());
             }
+            if (s == Settings.ANSWER) { // repeatable: together they replace the file's list
+                if (answer == null) {
+                    answer = new ArrayList<>();
+                }
+                answer.addAll((List<?>) value);
+                value = List.copyOf(answer);
+            }
+            config = config.with(s, value, s.option());
         }
-        if (answer != null) {
-            config = config.withAnswer(answer);
-        }
-        config.validate("");
-        return new CommandLine(false, false, config);
+        config.validate();
+        return new CommandLine(check ? Action.CHECK : Action.SERVE, config, file);
     }
 
-    private static boolean isKnown(String name) {
-        switch (name) {
-            case "--config":
-            case "--interface":
-            case "--address":
-            case "--answer":
-            case "--mtu":
-            case "--queues":
-            case "--transport":
-                return true;
-            default:
-                return false;
+    private static void checkKnown(String name) throws ConfigException {
+        if (!name.equals(CONFIG) && Settings.byOption(name) == null) {
+            throw new ConfigException("unknown option '" + name + "' (try --help)");
         }
-    }
-
-    private static ConfigException unknown(String name) {
-        return new ConfigException("unknown option '" + name + "' (try --help)");
     }
 }

@@ -1,107 +1,129 @@
 package io.tunecho.app.config;
 
-import io.tunecho.wire.Ipv4Cidr;
+import io.tunecho.wire.IpCidr;
 
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * tunecho's settings: what {@code config/tunecho.yaml} documents, after defaults, file and command line.
- *
- * @param interfaceName    the TUN interface to create or attach to
- * @param interfaceAddress the kernel's address and prefix on the interface
- * @param mtu              the interface MTU
- * @param queues           the number of queues of the TUN device (more than 1: a multi-queue device), each
- *                         read by its own channel on its own event loop
- * @param answer           the prefixes answered; empty means the interface's subnet
- * @param transport        the event loops' I/O mechanism
+ * tunecho's settings after defaults, file and command line: a value for each {@link Setting} that was given, with
+ * where it was given (so that a message about it says {@code --address} or {@code tunecho.yaml:4: interface.address},
+ * as the user wrote it), and the built-in default for the rest. Immutable.
  */
-public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int mtu, int queues,
-                            List<Ipv4Cidr> answer, Transport transport) {
+public final class TunechoConfig {
+    private final Map<Setting<?>, Object> values;
+    private final Map<Setting<?>, String> labels;
 
-    /** How the event loops do I/O. */
-    public enum Transport {
-        EPOLL("epoll"), IO_URING("io_uring");
-
-        private final String configName;
-
-        Transport(String configName) {
-            this.configName = configName;
-        }
-
-        /** The name in the config file and on the command line. */
-        public String configName() {
-            return configName;
-        }
-
-        static Transport parse(String value, String what) throws ConfigException {
-            for (Transport t : values()) {
-                if (t.configName.equals(value.trim())) {
-                    return t;
-                }
-            }
-            throw new ConfigException(what + " '" + value.trim() + "' is not a transport; give epoll or io_uring");
-        }
-    }
-    public static final String DEFAULT_INTERFACE = "tun0";
-    public static final Ipv4Cidr DEFAULT_ADDRESS = Ipv4Cidr.parse("198.18.0.1/24");
-    public static final int DEFAULT_MTU = 1500;
-    public static final int MIN_MTU = 68;
-    public static final int MAX_MTU = 65535;
-    public static final int DEFAULT_QUEUES = 1;
-    public static final int MAX_QUEUES = 64;
-
-    public TunechoConfig {
-        answer = List.copyOf(answer);
+    private TunechoConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> labels) {
+        this.values = Collections.unmodifiableMap(values);
+        this.labels = Collections.unmodifiableMap(labels);
     }
 
+    /** Every setting at its default. */
     public static TunechoConfig defaults() {
-        return new TunechoConfig(DEFAULT_INTERFACE, DEFAULT_ADDRESS, DEFAULT_MTU, DEFAULT_QUEUES, List.of(),
-                Transport.EPOLL);
+        return new TunechoConfig(new HashMap<>(), new HashMap<>());
     }
 
-    /** The prefixes to answer: the configured list, or the interface's subnet when none is configured. */
-    public List<Ipv4Cidr> effectiveAnswer() {
-        return answer.isEmpty() ? List.of(interfaceAddress.subnet()) : answer;
+    /** The setting's value: as given, or its default ({@code null} for a setting without one). */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        Object v = values.get(setting);
+        return v != null ? (T) v : setting.defaultValue();
     }
 
-    TunechoConfig withInterfaceName(String name) {
-        return new TunechoConfig(name, interfaceAddress, mtu, queues, answer, transport);
+    /** Whether the setting was given (in the file or on the command line) rather than left at its default. */
+    public boolean isSet(Setting<?> setting) {
+        return values.containsKey(setting);
     }
 
-    TunechoConfig withInterfaceAddress(Ipv4Cidr address) {
-        return new TunechoConfig(interfaceName, address, mtu, queues, answer, transport);
+    /** How a message names the setting: as given ({@code --mtu}, {@code file:3: interface.mtu}), or by its key. */
+    public String label(Setting<?> setting) {
+        return labels.getOrDefault(setting, setting.key());
     }
 
-    TunechoConfig withMtu(int value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, value, queues, answer, transport);
+    /** A copy with {@code setting} set to {@code value}, given at {@code label}. */
+    public <T> TunechoConfig with(Setting<T> setting, T value, String label) {
+        Map<Setting<?>, Object> v = new HashMap<>(values);
+        Map<Setting<?>, String> l = new HashMap<>(labels);
+        v.put(setting, value);
+        l.put(setting, label);
+        return new TunechoConfig(v, l);
     }
 
-    TunechoConfig withQueues(int value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, mtu, value, answer, transport);
+    public String interfaceName() {
+        return get(Settings.INTERFACE_NAME);
     }
 
-    TunechoConfig withTransport(Transport value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, answer, value);
+    public IpCidr interfaceAddress() {
+        return get(Settings.INTERFACE_ADDRESS);
     }
 
-    TunechoConfig withAnswer(List<Ipv4Cidr> value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, value, transport);
+    public int mtu() {
+        return get(Settings.INTERFACE_MTU);
     }
 
-    /** Checks the rules that span settings; {@code where} prefixes the message (a file name, or "command line"). */
-    void validate(String where) throws ConfigException {
-        Ipv4Cidr a = interfaceAddress;
-        if (a.prefixLength() <= 30 && a.address() == a.network()) {
-            throw new ConfigException(where + "interface.address " + a + " is its subnet's network address; use a "
-                    + "host address such as " + Ipv4Cidr.format(a.network() + 1) + "/" + a.prefixLength());
+    public int queues() {
+        return get(Settings.INTERFACE_QUEUES);
+    }
+
+    public Transport transport() {
+        return get(Settings.TRANSPORT);
+    }
+
+    /** The prefixes to answer as configured; empty means the interface's subnet. */
+    public List<IpCidr> answer() {
+        List<IpCidr> answer = get(Settings.ANSWER);
+        return answer == null ? List.of() : answer;
+    }
+
+    /** Checks the rules that span settings; messages name each setting as it was given. */
+    public void validate() throws ConfigException {
+        IpCidr a = interfaceAddress();
+        if (a.prefixLength() == 32 && answer().isEmpty()) {
+            throw new ConfigException(label(Settings.INTERFACE_ADDRESS) + " " + a + " is a /32: its subnet holds no "
+                    + "other address to answer; give a shorter prefix or an 'answer' list");
         }
-        if (a.prefixLength() <= 30 && a.address() == a.broadcast()) {
-            throw new ConfigException(where + "interface.address " + a + " is its subnet's broadcast address; use a "
-                    + "host address such as " + Ipv4Cidr.format(a.network() + 1) + "/" + a.prefixLength());
+        for (IpCidr p : answer()) {
+            if (!p.isIpv4()) {
+                throw new ConfigException(label(Settings.ANSWER) + " " + p + ": IPv6 is not answered yet");
+            }
         }
-        if (a.prefixLength() == 32 && answer.isEmpty()) {
-            throw new ConfigException(where + "interface.address " + a + " is a /32: its subnet holds no other "
-                    + "address to answer; give a shorter prefix or an 'answer' list");
+    }
+
+    /** The settings that differ from the defaults, {@code key=value}, for logs and tests. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("TunechoConfig{");
+        for (Setting<?> s : Settings.ALL) {
+            if (values.containsKey(s)) {
+                sb.append(sb.length() > 14 ? ", " : "").append(s.key()).append('=').append(values.get(s));
+            }
         }
+        return sb.append('}').toString();
+    }
+
+    /** Equal when every setting has the same effective value, whether given or by default. */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof TunechoConfig)) {
+            return false;
+        }
+        for (Setting<?> s : Settings.ALL) {
+            if (!java.util.Objects.equals(get(s), ((TunechoConfig) o).get(s))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 0;
+        for (Setting<?> s : Settings.ALL) {
+            h = h * 31 + java.util.Objects.hashCode(get(s));
+        }
+        return h;
     }
 }

@@ -1,6 +1,6 @@
 package io.tunecho.app.config;
 
-import io.tunecho.wire.Ipv4Cidr;
+import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,13 +9,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigLoaderTest {
 
     private static TunechoConfig load(String yaml) throws ConfigException {
-        return ConfigLoader.load(yaml, "test.yaml", TunechoConfig.defaults());
+        TunechoConfig c = ConfigLoader.load(yaml, "test.yaml", TunechoConfig.defaults());
+        c.validate();
+        return c;
     }
 
     private static String error(String yaml) {
@@ -25,22 +28,31 @@ class ConfigLoaderTest {
     @Test
     void theShippedFileIsTheBuiltInDefaults() throws Exception {
         TunechoConfig shipped = ConfigLoader.load(Path.of("config/tunecho.yaml"), TunechoConfig.defaults());
-        TunechoConfig defaults = TunechoConfig.defaults();
-        assertEquals(defaults.interfaceName(), shipped.interfaceName());
-        assertEquals(defaults.interfaceAddress(), shipped.interfaceAddress());
-        assertEquals(defaults.mtu(), shipped.mtu());
-        assertEquals(defaults.queues(), shipped.queues());
-        assertEquals(defaults.transport(), shipped.transport());
-        assertEquals(defaults.effectiveAnswer(), shipped.effectiveAnswer());
+        assertEquals(TunechoConfig.defaults(), shipped);
+        for (Setting<?> s : Settings.ALL) {
+            if (s.defaultValue() == null) {
+                assertFalse(shipped.isSet(s), s + " has no fixed default: the shipped file must leave it unset");
+            }
+        }
+    }
+
+    @Test
+    void theShippedFileDocumentsEveryKey() throws Exception {
+        String text = Files.readString(Path.of("config/tunecho.yaml"));
+        for (Setting<?> s : Settings.ALL) {
+            String indent = "  ".repeat(s.key().split("\\.").length - 1);
+            assertTrue(text.contains("\n" + indent + s.name() + ":") || text.contains("\n" + indent + "# " + s.name() + ":"),
+                    "config/tunecho.yaml does not document " + s.key());
+        }
     }
 
     @Test
     void defaults() {
         TunechoConfig d = TunechoConfig.defaults();
         assertEquals("tun0", d.interfaceName());
-        assertEquals(Ipv4Cidr.parse("198.18.0.1/24"), d.interfaceAddress());
+        assertEquals(IpCidr.parse("198.18.0.1/24"), d.interfaceAddress());
         assertEquals(1500, d.mtu());
-        assertEquals(List.of(Ipv4Cidr.parse("198.18.0.0/24")), d.effectiveAnswer());
+        assertEquals(List.of(), d.answer());
     }
 
     @Test
@@ -48,9 +60,9 @@ class ConfigLoaderTest {
         TunechoConfig c = load("interface:\n  name: tun7\n  address: 10.9.0.1/16\n  mtu: 9000\n"
                 + "answer:\n  - 10.9.0.0/24\n  - 192.0.2.7\n");
         assertEquals("tun7", c.interfaceName());
-        assertEquals(Ipv4Cidr.parse("10.9.0.1/16"), c.interfaceAddress());
+        assertEquals(IpCidr.parse("10.9.0.1/16"), c.interfaceAddress());
         assertEquals(9000, c.mtu());
-        assertEquals(List.of(Ipv4Cidr.parse("10.9.0.0/24"), Ipv4Cidr.parse("192.0.2.7/32")), c.answer());
+        assertEquals(List.of(IpCidr.parse("10.9.0.0/24"), IpCidr.parse("192.0.2.7/32")), c.answer());
     }
 
     @Test
@@ -68,13 +80,13 @@ class ConfigLoaderTest {
 
     @Test
     void anAnswerMayBeOneValue() throws Exception {
-        assertEquals(List.of(Ipv4Cidr.parse("198.18.0.0/25")), load("answer: 198.18.0.0/25\n").answer());
+        assertEquals(List.of(IpCidr.parse("198.18.0.0/25")), load("answer: 198.18.0.0/25\n").answer());
     }
 
     @Test
     void unknownTopLevelKey() {
         String m = error("interface:\n  name: tun0\nanswers:\n  - 198.18.0.0/24\n");
-        assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, answer, transport)", m);
+        assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, transport, answer)", m);
     }
 
     @Test
@@ -91,7 +103,7 @@ class ConfigLoaderTest {
     @Test
     void badCidr() {
         String m = error("interface:\n  address: 198.18.0.300/24\n");
-        assertTrue(m.startsWith("test.yaml:2: interface.address: '198.18.0.300/24'"), m);
+        assertTrue(m.startsWith("test.yaml:2: interface.address '198.18.0.300/24'"), m);
     }
 
     @Test
@@ -102,7 +114,7 @@ class ConfigLoaderTest {
     @Test
     void badAnswerEntry() {
         String m = error("answer:\n  - 198.18.0.0/24\n  - 10.0.0.0/40\n");
-        assertTrue(m.startsWith("test.yaml:3: answer: '10.0.0.0/40'"), m);
+        assertTrue(m.startsWith("test.yaml:3: answer '10.0.0.0/40'"), m);
     }
 
     @Test
@@ -119,8 +131,8 @@ class ConfigLoaderTest {
 
     @Test
     void transport() throws Exception {
-        assertEquals(TunechoConfig.Transport.IO_URING, load("transport: io_uring\n").transport());
-        assertEquals("test.yaml:1: transport 'uring' is not a transport; give epoll or io_uring",
+        assertEquals(Transport.IO_URING, load("transport: io_uring\n").transport());
+        assertEquals("test.yaml:1: transport 'uring' is not valid; give epoll or io_uring",
                 error("transport: uring\n"));
     }
 

@@ -1,4 +1,4 @@
-package io.tunecho.app;
+package io.tunecho.handler;
 
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * Netty's "an exceptionCaught() event was fired, and it reached at the tail" warning with a stack trace.
  */
 @Sharable
-final class ErrorLogger extends ChannelInboundHandlerAdapter {
-    static final ErrorLogger INSTANCE = new ErrorLogger();
+public final class ErrorLogger extends ChannelInboundHandlerAdapter {
+    public static final ErrorLogger INSTANCE = new ErrorLogger();
     private static final Logger log = LoggerFactory.getLogger(ErrorLogger.class);
 
     private ErrorLogger() {

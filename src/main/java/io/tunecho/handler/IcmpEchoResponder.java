@@ -1,0 +1,65 @@
+package io.tunecho.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.tunecho.wire.IcmpMessage;
+import io.tunecho.wire.InternetChecksum;
+import io.tunecho.wire.Ipv4Packet;
+
+/**
+ * Answers ICMP echo requests, in place: the request's own buffer becomes the echo reply (addresses swapped, the
+ * destination's {@linkplain PacketContext#replyTtl() reply TTL}, type 0, identifier, sequence and payload
+ * untouched, both checksums updated incrementally per RFC 1624). IP options of the request are not echoed: the
+ * fixed header moves forward over them, so the payload stays where it is. Other ICMP messages, and requests that
+ * are short or corrupt, are dropped.
+ *
+ * <p>Stateless: one instance may serve every channel.
+ */
+public final class IcmpEchoResponder implements ProtocolHandler {
+    /** Linux's default TTL. */
+    public static final int DEFAULT_TTL = 64;
+
+    @Override
+    public void handle(ChannelHandlerContext ctx, ByteBuf buf, PacketContext packet, Answer answer) {
+        IcmpMessage icmp = packet.icmp();
+        if (!icmp.hasHeader()) {
+            answer.drop(DropReason.ICMP_TRUNCATED, buf);
+            return;
+        }
+        if (icmp.type() != IcmpMessage.V4.ECHO_REQUEST || icmp.code() != 0) {
+            answer.drop(DropReason.NOT_ECHO_REQUEST, buf);
+            return;
+        }
+        if (!icmp.isChecksumValid()) {
+            answer.drop(DropReason.BAD_ICMP_CHECKSUM, buf);
+            return;
+        }
+        icmp.setTypeAndCodeAndUpdateChecksum(IcmpMessage.V4.ECHO_REPLY, 0);
+        toReplyHeader(packet.ipv4(), packet.replyTtl());
+        answer.replied();
+        ctx.write(buf, ctx.voidPromise());
+    }
+
+    /** Turns the request's IPv4 header into the reply's: addresses swapped, the reply TTL, no options. */
+    private static void toReplyHeader(Ipv4Packet ip, int ttl) {
+        ByteBuf buf = ip.buffer();
+        int headerLength = ip.headerLength();
+        if (headerLength > Ipv4Packet.MIN_HEADER_LENGTH) {
+            // Drop the options: move the fixed header forward so that it ends where the ICMP message starts.
+            int fixed = ip.offset() + headerLength - Ipv4Packet.MIN_HEADER_LENGTH;
+            buf.setBytes(fixed, buf, ip.offset(), Ipv4Packet.MIN_HEADER_LENGTH);
+            buf.readerIndex(fixed);
+            ip.wrap(buf, fixed);
+            ip.setHeaderLength(Ipv4Packet.MIN_HEADER_LENGTH);
+            ip.setTotalLength(buf.writerIndex() - fixed);
+            ip.setTtl(ttl);
+            ip.swapAddresses();
+            ip.fillChecksum();
+            return;
+        }
+        // Swapping the addresses leaves the header's sum unchanged; only the TTL word moves.
+        ip.swapAddresses();
+        ip.setTtlAndUpdateChecksum(ttl);
+        assert InternetChecksum.isValid(buf, ip.offset(), Ipv4Packet.MIN_HEADER_LENGTH);
+    }
+}

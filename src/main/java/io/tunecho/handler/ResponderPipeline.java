@@ -1,0 +1,93 @@
+package io.tunecho.handler;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.tunecho.hosts.HostTable;
+import io.tunecho.wire.IcmpMessage;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The one place that builds the answering pipeline, for the server, the tests and the benchmarks alike. Its stages,
+ * by name, in the order a packet meets them:
+ * <ol>
+ *   <li>{@value #VERSION}: {@link IpVersionDispatcher}, IPv4 or IPv6;</li>
+ *   <li>{@value #IPV4}: {@link Ipv4Validator};</li>
+ *   <li>{@value #IPV6}: {@link Ipv6Filter};</li>
+ *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination;</li>
+ *   <li>{@value #PROTOCOLS}: {@link ProtocolDispatcher}, one {@link ProtocolHandler} per protocol
+ *       (ICMP: {@link IcmpEchoResponder});</li>
+ *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>
+ * </ol>
+ * Each channel gets stages of its own around one {@link PacketContext}; the counters and the host table are shared
+ * by all channels.
+ */
+public final class ResponderPipeline {
+    public static final String VERSION = "version";
+    public static final String IPV4 = "ipv4";
+    public static final String IPV6 = "ipv6";
+    public static final String HOSTS = "hosts";
+    public static final String PROTOCOLS = "protocols";
+    public static final String ERRORS = "errors";
+
+    private final PacketCounters counters;
+    private final Supplier<HostTable> hosts;
+    private final IcmpEchoResponder echo = new IcmpEchoResponder();
+
+    private ResponderPipeline(Builder b) {
+        this.counters = b.counters;
+        this.hosts = b.hosts;
+    }
+
+    /**
+     * @param counters where every stage counts
+     * @param hosts    the host table, read for each packet (so that a new one takes effect at once)
+     */
+    public static Builder builder(PacketCounters counters, Supplier<HostTable> hosts) {
+        return new Builder(counters, hosts);
+    }
+
+    /** Adds the stages to a channel's pipeline, after what is already there. */
+    public void addTo(ChannelPipeline pipeline) {
+        PacketContext packet = new PacketContext();
+        pipeline.addLast(VERSION, new IpVersionDispatcher(counters, packet))
+                .addLast(IPV4, new Ipv4Validator(counters, packet, false))
+                .addLast(IPV6, new Ipv6Filter(counters, packet))
+                .addLast(HOSTS, new HostLookup(counters, packet, hosts))
+                .addLast(PROTOCOLS, new ProtocolDispatcher(counters, packet,
+                        Map.of(IcmpMessage.PROTOCOL_V4, echo), Map.of()))
+                .addLast(ERRORS, ErrorLogger.INSTANCE);
+    }
+
+    /** A {@link ChannelInitializer} that adds the stages to each channel it initializes. */
+    public ChannelInitializer<Channel> initializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                addTo(ch.pipeline());
+            }
+        };
+    }
+
+    public PacketCounters counters() {
+        return counters;
+    }
+
+    /** Collects what the stages need; {@link #build()} makes the pipeline's blueprint. */
+    public static final class Builder {
+        private final PacketCounters counters;
+        private final Supplier<HostTable> hosts;
+
+        private Builder(PacketCounters counters, Supplier<HostTable> hosts) {
+            this.counters = Objects.requireNonNull(counters, "counters");
+            this.hosts = Objects.requireNonNull(hosts, "hosts");
+        }
+
+        public ResponderPipeline build() {
+            return new ResponderPipeline(this);
+        }
+    }
+}

@@ -37,7 +37,13 @@ final class ConfigCheck {
             err.println("tunecho: " + Main.describe(t));
             return Main.EXIT_RUNTIME;
         }
-        HostTable hosts = TunechoServer.hostTable(config);
+        HostTable hosts;
+        try {
+            hosts = TunechoServer.hostTable(config, null);
+        } catch (io.tunecho.app.config.ConfigException e) {
+            err.println("tunecho: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
         PacketCounters counters = new PacketCounters();
         EmbeddedChannel channel = new EmbeddedChannel();
         ResponderPipeline.builder(counters, () -> hosts).build().addTo(channel.pipeline());

@@ -60,14 +60,18 @@ public final class Main {
             case CHECK:
                 return ConfigCheck.run(cli.config(), out, err);
             default:
-                return serve(cli.config(), err);
+                return serve(cli, args, err);
         }
     }
 
-    private static int serve(TunechoConfig config, PrintStream err) {
+    private static int serve(CommandLine cli, String[] args, PrintStream err) {
+        TunechoConfig config = cli.config();
         TunechoServer server;
         try {
             server = TunechoServer.start(config);
+        } catch (ConfigException e) {
+            err.println("tunecho: " + e.getMessage());
+            return EXIT_USAGE;
         } catch (Throwable t) {
             err.println("tunecho: " + describe(t));
             if (Boolean.getBoolean("tunecho.debug")) {
@@ -88,6 +92,7 @@ public final class Main {
         };
         Signal.handle(new Signal("TERM"), stop);
         Signal.handle(new Signal("INT"), stop);
+        Signal.handle(new Signal("HUP"), s -> reload(server, cli, args, log));
         server.closeFuture().awaitUninterruptibly();
         server.close();
         log.info("stopped; {}", server.counters());
@@ -96,6 +101,25 @@ public final class Main {
             return EXIT_RUNTIME;
         }
         return EXIT_OK;
+    }
+
+    /**
+     * SIGHUP: reads the config file again (with the command line's options over it, as at start) and applies it, or
+     * logs in one line why not; the running configuration stays in that case.
+     */
+    static void reload(TunechoServer server, CommandLine cli, String[] args, Logger log) {
+        if (cli.configFile() == null) {
+            log.warn("SIGHUP: there is no --config file to read again; nothing changed");
+            return;
+        }
+        try {
+            String result = server.reload(CommandLine.parse(args).config());
+            log.info("reloaded {}: {}", cli.configFile(), result);
+        } catch (ConfigException e) {
+            log.warn("reload of {} refused: {}; the running configuration stays", cli.configFile(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("reload of {} failed: {}; the running configuration stays", cli.configFile(), e.toString());
+        }
     }
 
     /** One line for a failure a user can act on: the device layer's messages already name the fix. */

@@ -9,10 +9,14 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
+import io.tunecho.app.config.ConfigException;
+import io.tunecho.app.config.Setting;
+import io.tunecho.app.config.Settings;
 import io.tunecho.app.config.Transport;
 import io.tunecho.app.config.TunechoConfig;
 import io.tunecho.handler.PacketCounters;
 import io.tunecho.handler.ResponderPipeline;
+import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.transport.AbstractTunChannel;
 import io.tunecho.transport.IoUringTunChannel;
@@ -20,9 +24,11 @@ import io.tunecho.transport.NoTimeoutIoEventLoopGroup;
 import io.tunecho.transport.TunAddress;
 import io.tunecho.transport.TunChannel;
 import io.tunecho.transport.TunChannelOption;
+import io.tunecho.wire.IpCidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +48,16 @@ public final class TunechoServer implements AutoCloseable {
     private final AtomicReference<HostTable> hosts;
     private final PacketCounters counters;
     private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
+    private volatile TunechoConfig config;
+
+    /** Settings that a running server cannot change: they shape the interface or the event loops. */
+    private static final List<Setting<?>> RESTART_SETTINGS = List.of(Settings.INTERFACE_NAME,
+            Settings.INTERFACE_ADDRESS, Settings.INTERFACE_MTU, Settings.INTERFACE_QUEUES, Settings.TRANSPORT,
+            Settings.SEED, Settings.MAX_DELAYED);
 
     private TunechoServer(EventLoopGroup group, List<AbstractTunChannel> channels, AtomicReference<HostTable> hosts,
-            PacketCounters counters, String transport) {
+            PacketCounters counters, String transport, TunechoConfig config) {
+        this.config = config;
         this.group = group;
         this.transport = transport;
         this.channels = List.copyOf(channels);
@@ -55,16 +68,31 @@ public final class TunechoServer implements AutoCloseable {
         }
     }
 
-    /** The host table that a configuration describes. */
-    static HostTable hostTable(TunechoConfig config) {
-        return HostTable.forInterface(config.interfaceAddress(), config.answer());
+    /**
+     * The host table that a configuration describes, carrying over the counters and timeline phases of
+     * {@code previous}.
+     *
+     * @throws ConfigException naming the entry at fault (an undefined profile, an unreachable host without an
+     *                         answered gateway, ...)
+     */
+    static HostTable hostTable(TunechoConfig config, HostTable previous) throws ConfigException {
+        try {
+            return HostTable.build(config.hostConfig(), previous, Clock.SYSTEM);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** Opens and configures the interface and starts answering; fails without leaving anything behind. */
     public static TunechoServer start(TunechoConfig config) throws Exception {
         PacketCounters counters = new PacketCounters();
-        AtomicReference<HostTable> hosts = new AtomicReference<>(hostTable(config));
-        ResponderPipeline responder = ResponderPipeline.builder(counters, hosts::get).build();
+        AtomicReference<HostTable> hosts = new AtomicReference<>(hostTable(config, null));
+        ResponderPipeline.Builder pipeline = ResponderPipeline.builder(counters, hosts::get)
+                .maxDelayed(config.maxDelayed());
+        if (config.seed() != null) {
+            pipeline.seed(config.seed());
+        }
+        ResponderPipeline responder = pipeline.build();
         boolean uring = config.transport() == Transport.IO_URING && ioUringUsable();
         EventLoopGroup group = new NoTimeoutIoEventLoopGroup(config.queues(),
                 uring ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory());
@@ -94,7 +122,74 @@ public final class TunechoServer implements AutoCloseable {
             }
             channels.add((AbstractTunChannel) bind.channel());
         }
-        return new TunechoServer(group, channels, hosts, counters, uring ? "io_uring" : "epoll");
+        return new TunechoServer(group, channels, hosts, counters, uring ? "io_uring" : "epoll", config);
+    }
+
+    /**
+     * Applies a new configuration while answering: the host table (entries, profiles, timelines) is replaced at
+     * once, for the next packet; counters and the phase of unchanged timelines carry over, and replies held for a
+     * delay go out as scheduled. Routes follow the host entries. A configuration that changes what needs a new
+     * interface or new event loops (name, address, MTU, queues, transport, seed, max-delayed) is refused whole,
+     * as is one that does not validate: the running configuration stays.
+     *
+     * @return one line that says what changed
+     * @throws ConfigException why the configuration was refused; nothing changed
+     */
+    public synchronized String reload(TunechoConfig next) throws ConfigException {
+        TunechoConfig now = config;
+        List<String> restart = new ArrayList<>();
+        for (Setting<?> s : RESTART_SETTINGS) {
+            if (!java.util.Objects.equals(now.get(s), next.get(s))) {
+                restart.add(s.key());
+            }
+        }
+        if (!restart.isEmpty()) {
+            throw new ConfigException(String.join(", ", restart) + (restart.size() == 1 ? " changed" : " changed")
+                    + ": that needs a restart; nothing was changed");
+        }
+        HostTable old = hosts.get();
+        HostTable table = hostTable(next, old);
+        IpCidr subnet = next.interfaceAddress().subnet();
+        List<IpCidr> before = old.routesOutside(subnet);
+        List<IpCidr> after = table.routesOutside(subnet);
+        AbstractTunChannel ch = channel();
+        List<IpCidr> added = new ArrayList<>();
+        try {
+            for (IpCidr r : after) {
+                if (!before.contains(r)) {
+                    ch.addRoute(r);
+                    added.add(r);
+                }
+            }
+        } catch (IOException e) {
+            for (IpCidr r : added) {
+                deleteRouteQuietly(ch, r);
+            }
+            throw new ConfigException("cannot route the new host entries into " + next.interfaceName() + ": "
+                    + e.getMessage() + "; nothing was changed");
+        }
+        hosts.set(table);
+        config = next;
+        for (IpCidr r : before) {
+            if (!after.contains(r)) {
+                deleteRouteQuietly(ch, r);
+            }
+        }
+        return table.toString();
+    }
+
+    private static void deleteRouteQuietly(AbstractTunChannel ch, IpCidr route) {
+        try {
+            ch.deleteRoute(route);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(TunechoServer.class).warn("cannot remove the route to {}: {}", route,
+                    e.getMessage());
+        }
+    }
+
+    /** The configuration in force. */
+    public TunechoConfig config() {
+        return config;
     }
 
     private static boolean ioUringUsable() {

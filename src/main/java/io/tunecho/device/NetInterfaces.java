@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class NetInterfaces {
     static final long SIOCADDRT = 0x890B;
+    static final long SIOCDELRT = 0x890C;
     static final long SIOCGIFFLAGS = 0x8913;
     static final long SIOCSIFFLAGS = 0x8914;
     static final long SIOCGIFADDR = 0x8915;
@@ -131,6 +132,24 @@ public final class NetInterfaces {
      * already there is fine. The link must be up.
      */
     public static void addRoute(String name, Inet4Address network, int prefixLength) throws DeviceException {
+        int errno = route(SIOCADDRT, name, network, prefixLength);
+        if (errno != 0 && !DeviceException.is(errno, Errno.EEXIST)) {
+            throw DeviceException.configure(name, "add route " + network.getHostAddress() + "/" + prefixLength,
+                    errno);
+        }
+    }
+
+    /** Removes the route for {@code network/prefixLength} through the interface; a missing one is fine. */
+    public static void deleteRoute(String name, Inet4Address network, int prefixLength) throws DeviceException {
+        int errno = route(SIOCDELRT, name, network, prefixLength);
+        if (errno != 0 && !DeviceException.is(errno, Errno.ESRCH)) {
+            throw DeviceException.configure(name, "remove route " + network.getHostAddress() + "/" + prefixLength,
+                    errno);
+        }
+    }
+
+    private static int route(long request, String name, Inet4Address network, int prefixLength)
+            throws DeviceException {
         InterfaceName.require(name);
         jnr.ffi.Runtime runtime = LibC.runtime();
         byte[] devName = (name + '\0').getBytes(StandardCharsets.US_ASCII);
@@ -142,11 +161,7 @@ public final class NetInterfaces {
         putSockaddrIn(rt, RtEntry.GENMASK, netmask(prefixLength));
         rt.putShort(RtEntry.FLAGS, (short) (RtEntry.RTF_UP | (prefixLength == 32 ? RtEntry.RTF_HOST : 0)));
         rt.putPointer(RtEntry.DEV, dev);
-        int errno = withSocket(fd -> LibC.libc().ioctl(fd, SIOCADDRT, rt) < 0 ? LibC.lastError() : 0);
-        if (errno != 0 && !DeviceException.is(errno, Errno.EEXIST)) {
-            throw DeviceException.configure(name, "add route " + network.getHostAddress() + "/" + prefixLength,
-                    errno);
-        }
+        return withSocket(fd -> LibC.libc().ioctl(fd, request, rt) < 0 ? LibC.lastError() : 0);
     }
 
     private static void putSockaddrIn(Pointer p, int offset, int address) {

@@ -44,6 +44,14 @@ public enum DropReason {
     BAD_DESTINATION("bad_destination"),
     /** To an address tunecho does not answer for. */
     NOT_ANSWERED("not_answered"),
+    /** To a host that is down. */
+    HOST_DOWN("host_down"),
+    /** Lost, by the host's loss model. */
+    LOSS("loss"),
+    /** Over the host's rate limit. */
+    RATE_LIMITED("rate_limited"),
+    /** The reply was to be delayed, and the delayed-reply queue was full. */
+    DELAY_QUEUE_FULL("delay_queue_full"),
     /** A message that is not a {@code ByteBuf}. */
     NOT_A_PACKET("not_a_packet");
 

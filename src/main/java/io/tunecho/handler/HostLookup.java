@@ -2,31 +2,56 @@ package io.tunecho.handler;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.tunecho.hosts.AddressStates;
+import io.tunecho.hosts.Behaviour;
+import io.tunecho.hosts.Clock;
+import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
+import io.tunecho.hosts.HostState;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.LossModel;
+import io.tunecho.wire.IcmpErrors;
+import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.IpAddresses;
+import io.tunecho.wire.IpCidr;
 import io.tunecho.wire.Ipv4Packet;
 
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
- * Decides whether a virtual host is at the packet's destination: looks the destination up in the {@link HostTable}
- * (longest prefix match) and puts the entry into the {@link PacketContext} for the protocol handlers. Drops what no
- * host would accept: destinations that are broadcast or multicast (Linux ignores echo requests to those), not
- * answered, or a subnet's network address; and sources that a host treats as martians once it knows its subnets
- * (a subnet's broadcast address, or the destination's own address).
+ * Decides what the virtual host at the packet's destination does with it. Looks the destination up in the
+ * {@link HostTable} (longest prefix match), then applies the entry's behaviour at this moment (its timeline step,
+ * if it has one): a host that is down stays silent, an unreachable one is reported by its gateway with ICMP
+ * destination host unreachable, a lossy one loses the request (independently or in bursts), a rate-limited one
+ * refuses what exceeds its rate. What goes on carries the entry and its behaviour in the {@link PacketContext}, for
+ * the protocol handlers (the reply's TTL) and {@link ReplyShaper} (delay, duplicates, corruption).
  *
- * <p>The table is read through a {@link Supplier} for each packet, so that a new configuration takes effect with
- * the next packet.
+ * <p>Drops what no host would accept: destinations that are broadcast or multicast (Linux ignores echo requests to
+ * those), not answered, or a subnet's network address; and sources that a host treats as martians once it knows its
+ * subnets (a subnet's broadcast address, or the destination's own address). Every drop is counted, globally and,
+ * for a host's own decisions, at its entry.
  *
- * <p>Buffers: a dropped packet is released here; a packet passed on belongs to the next stage.
+ * <p>The table is read through a {@link Supplier} for each packet, so that a new configuration takes effect with the
+ * next packet. Random decisions come from this channel's generator, so that a seed repeats them.
+ *
+ * <p>Buffers: a dropped packet is released here; a packet passed on belongs to the next stage; an ICMP error is a new
+ * buffer, written here.
  */
 public final class HostLookup extends PacketHandler {
     private final Supplier<HostTable> hosts;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private AddressStates states;
+    private int errorId;
 
-    public HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts) {
+    public HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts, Clock clock,
+            RandomGenerator random) {
         super(counters, packet);
         this.hosts = hosts;
+        this.clock = clock;
+        this.random = random;
+        this.errorId = random.nextInt(1 << 16);
     }
 
     @Override
@@ -57,9 +82,86 @@ public final class HostLookup extends PacketHandler {
             drop(DropReason.BAD_SOURCE, buf);
             return;
         }
+        HostCounters hostCounters = entry.counters();
+        hostCounters.request(System.currentTimeMillis());
+        Behaviour b = entry.isTimed() ? entry.behaviourAt(clock.nanoTime(), entry.offsetOfIpv4(dst))
+                : entry.baseBehaviour();
+        if (b.mayRefuse() && refused(ctx, buf, table, entry, b, dst)) {
+            return;
+        }
+        if (b.rate() > 0 && !states().takeToken(states().slot(AddressStates.ipv4Key(dst)), b.rate(),
+                clock.nanoTime())) {
+            hostCounters.drop(HostCounters.Drop.RATE);
+            drop(DropReason.RATE_LIMITED, buf);
+            return;
+        }
         packet.host = entry;
-        packet.replyTtl = IcmpEchoResponder.DEFAULT_TTL;
+        packet.behaviour = b;
+        packet.replyTtl = b.ttl();
         ctx.fireChannelRead(buf);
+    }
+
+    /** Applies state and loss; returns whether the packet was consumed (dropped, or answered with an error). */
+    private boolean refused(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, HostEntry entry, Behaviour b,
+            int dst) {
+        if (b.state() == HostState.DOWN) {
+            entry.counters().drop(HostCounters.Drop.DOWN);
+            drop(DropReason.HOST_DOWN, buf);
+            return true;
+        }
+        if (b.state() == HostState.UNREACHABLE) {
+            sendUnreachable(ctx, buf, table, entry, b);
+            return true;
+        }
+        LossModel loss = b.loss();
+        boolean lost;
+        if (loss.isBursty()) {
+            AddressStates s = states();
+            int slot = s.slot(AddressStates.ipv4Key(dst));
+            int decision = loss.decide(s.inBurst(slot), random);
+            s.setInBurst(slot, (decision & 2) != 0);
+            lost = (decision & 1) != 0;
+        } else {
+            lost = (loss.decide(false, random) & 1) != 0;
+        }
+        if (lost) {
+            entry.counters().drop(HostCounters.Drop.LOSS);
+            drop(DropReason.LOSS, buf);
+        }
+        return lost;
+    }
+
+    /**
+     * ICMP destination host unreachable from the host's gateway, quoting the request, as a router reports a host that
+     * no longer answers its neighbour discovery. The error has the gateway's TTL and goes out through
+     * {@link ReplyShaper} with the gateway's behaviour (its delay, for example).
+     */
+    private void sendUnreachable(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, HostEntry entry,
+            Behaviour b) {
+        IpCidr gateway = b.gateway() != null ? b.gateway() : table.defaultGateway();
+        HostEntry gatewayEntry = table.lookupIpv4(gateway.ipv4Address());
+        Behaviour gb = gatewayEntry != null && gatewayEntry.isHost() ? gatewayEntry.baseBehaviour() : b;
+        ByteBuf error = IcmpErrors.ipv4(ctx.alloc(), packet.ipv4, gateway.ipv4Address(),
+                IcmpMessage.V4.DESTINATION_UNREACHABLE, IcmpErrors.CODE_HOST_UNREACHABLE, 0, gb.ttl(),
+                errorId++ & 0xFFFF);
+        buf.release();
+        entry.counters().unreachableSent();
+        packet.host = gatewayEntry;
+        packet.behaviour = gb;
+        packet.writingError = true;
+        try {
+            ctx.write(error, ctx.voidPromise());
+        } finally {
+            packet.writingError = false;
+        }
+    }
+
+    private AddressStates states() {
+        AddressStates s = states;
+        if (s == null) {
+            s = states = new AddressStates(); // only channels that meet bursts or rate limits pay for it
+        }
+        return s;
     }
 
     private static boolean isBroadcast(HostEntry e) {

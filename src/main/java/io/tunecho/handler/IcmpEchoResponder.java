@@ -36,7 +36,6 @@ public final class IcmpEchoResponder implements ProtocolHandler {
         }
         icmp.setTypeAndCodeAndUpdateChecksum(IcmpMessage.V4.ECHO_REPLY, 0);
         toReplyHeader(packet.ipv4(), packet.replyTtl());
-        answer.replied();
         ctx.write(buf, ctx.voidPromise());
     }
 

@@ -1,5 +1,6 @@
 package io.tunecho.handler;
 
+import io.tunecho.hosts.Behaviour;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.IpPacket;
@@ -9,7 +10,8 @@ import io.tunecho.wire.Ipv6Packet;
 /**
  * The packet now going through one channel's answering pipeline, as its stages have understood it so far: which IP
  * version (set by {@link IpVersionDispatcher}), its validated header views (the version's validator), and the host
- * entry that answers its destination ({@link HostLookup}). One instance per channel, reused for every packet: a
+ * entry that answers its destination with its behaviour now ({@link HostLookup}), which {@link ReplyShaper} applies
+ * to the replies. One instance per channel, reused for every packet: a
  * pipeline handles one packet at a time, on its event loop, so nothing here is allocated per packet. Like Linux's
  * {@code skb->cb}, it is valid only while the packet is being handled: a stage that keeps a packet for later must
  * keep what it needs of this too.
@@ -20,7 +22,10 @@ public final class PacketContext {
     final IcmpMessage icmp = new IcmpMessage();
     IpPacket ip;
     HostEntry host;
+    Behaviour behaviour;
     int replyTtl = IcmpEchoResponder.DEFAULT_TTL;
+    /** Set while a stage writes an ICMP error rather than a reply. */
+    boolean writingError;
 
     /** The packet's IP header: {@link #ipv4()} or {@link #ipv6()}. */
     public IpPacket ip() {
@@ -45,6 +50,11 @@ public final class PacketContext {
     /** The host table entry that answers the destination. */
     public HostEntry host() {
         return host;
+    }
+
+    /** The destination's behaviour now ({@code null} before the host stage). */
+    public Behaviour behaviour() {
+        return behaviour;
     }
 
     /** The TTL (IPv4) or hop limit (IPv6) that a reply from this destination carries. */

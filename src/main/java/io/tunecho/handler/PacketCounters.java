@@ -11,6 +11,7 @@ public final class PacketCounters {
     private static final DropReason[] REASONS = DropReason.values();
 
     private final LongAdder replied = new LongAdder();
+    private final LongAdder icmpErrors = new LongAdder();
     private final LongAdder[] dropped = new LongAdder[REASONS.length];
 
     public PacketCounters() {
@@ -23,12 +24,22 @@ public final class PacketCounters {
         replied.increment();
     }
 
+    void icmpErrorSent() {
+        icmpErrors.increment();
+    }
+
     void drop(DropReason reason) {
         dropped[reason.ordinal()].increment();
     }
 
+    /** Replies sent (a duplicated reply counts twice). */
     public long repliedCount() {
         return replied.sum();
+    }
+
+    /** ICMP errors sent in answer to requests (destination unreachable, ...). */
+    public long icmpErrorCount() {
+        return icmpErrors.sum();
     }
 
     public long dropped(DropReason reason) {
@@ -46,8 +57,11 @@ public final class PacketCounters {
     /** {@code replied=N dropped=M (reason=n ...)}, listing only the reasons that occurred. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("replied=").append(repliedCount()).append(" dropped=")
-                .append(droppedTotal());
+        StringBuilder sb = new StringBuilder("replied=").append(repliedCount());
+        if (icmpErrorCount() > 0) {
+            sb.append(" icmp_errors=").append(icmpErrorCount());
+        }
+        sb.append(" dropped=").append(droppedTotal());
         String sep = " (";
         for (DropReason r : REASONS) {
             long n = dropped(r);

@@ -45,11 +45,6 @@ public final class ProtocolDispatcher extends PacketHandler implements ProtocolH
     }
 
     @Override
-    public void replied() {
-        counters().replied();
-    }
-
-    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
         ctx.fireChannelReadComplete();

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
  * host answers ({@link PacketContext#host()}).
  *
  * <p>Buffers: the handler owns the packet: it writes it (as the reply, built in place) through {@code ctx} without
- * flushing, or drops it through {@link Answer#drop}.
+ * flushing, or drops it through {@link Answer#drop}. Replies are counted where they leave ({@link ReplyShaper}).
  */
 public interface ProtocolHandler {
     void handle(ChannelHandlerContext ctx, ByteBuf buf, PacketContext packet, Answer answer);
@@ -18,8 +18,5 @@ public interface ProtocolHandler {
     interface Answer {
         /** Counts the packet as dropped for {@code reason}, logs it at DEBUG and releases it. */
         void drop(DropReason reason, ByteBuf buf);
-
-        /** Counts one reply sent. */
-        void replied();
     }
 }

@@ -3,11 +3,15 @@ package io.tunecho.handler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.wire.IcmpMessage;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -17,29 +21,40 @@ import java.util.function.Supplier;
  *   <li>{@value #VERSION}: {@link IpVersionDispatcher}, IPv4 or IPv6;</li>
  *   <li>{@value #IPV4}: {@link Ipv4Validator};</li>
  *   <li>{@value #IPV6}: {@link Ipv6Filter};</li>
- *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination;</li>
+ *   <li>{@value #REPLIES}: {@link ReplyShaper}, an outbound stage: the replies and ICMP errors written by the
+ *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
+ *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination, and what it does now;</li>
  *   <li>{@value #PROTOCOLS}: {@link ProtocolDispatcher}, one {@link ProtocolHandler} per protocol
  *       (ICMP: {@link IcmpEchoResponder});</li>
  *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>
  * </ol>
- * Each channel gets stages of its own around one {@link PacketContext}; the counters and the host table are shared
- * by all channels.
+ * Each channel gets stages of its own around one {@link PacketContext}, with its own random generator (seeded from
+ * the pipeline's seed and the channel's number, so that a seed repeats the decisions); the counters and the host
+ * table are shared by all channels.
  */
 public final class ResponderPipeline {
     public static final String VERSION = "version";
     public static final String IPV4 = "ipv4";
     public static final String IPV6 = "ipv6";
+    public static final String REPLIES = "replies";
     public static final String HOSTS = "hosts";
     public static final String PROTOCOLS = "protocols";
     public static final String ERRORS = "errors";
 
     private final PacketCounters counters;
     private final Supplier<HostTable> hosts;
+    private final Clock clock;
+    private final long seed;
+    private final int maxDelayed;
     private final IcmpEchoResponder echo = new IcmpEchoResponder();
+    private final AtomicInteger channels = new AtomicInteger();
 
     private ResponderPipeline(Builder b) {
         this.counters = b.counters;
         this.hosts = b.hosts;
+        this.clock = b.clock;
+        this.seed = b.seed;
+        this.maxDelayed = b.maxDelayed;
     }
 
     /**
@@ -53,10 +68,12 @@ public final class ResponderPipeline {
     /** Adds the stages to a channel's pipeline, after what is already there. */
     public void addTo(ChannelPipeline pipeline) {
         PacketContext packet = new PacketContext();
+        SplittableRandom random = new SplittableRandom(seed + channels.getAndIncrement());
         pipeline.addLast(VERSION, new IpVersionDispatcher(counters, packet))
                 .addLast(IPV4, new Ipv4Validator(counters, packet, false))
                 .addLast(IPV6, new Ipv6Filter(counters, packet))
-                .addLast(HOSTS, new HostLookup(counters, packet, hosts))
+                .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
+                .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split()))
                 .addLast(PROTOCOLS, new ProtocolDispatcher(counters, packet,
                         Map.of(IcmpMessage.PROTOCOL_V4, echo), Map.of()))
                 .addLast(ERRORS, ErrorLogger.INSTANCE);
@@ -78,12 +95,39 @@ public final class ResponderPipeline {
 
     /** Collects what the stages need; {@link #build()} makes the pipeline's blueprint. */
     public static final class Builder {
+        /** The default of {@link #maxDelayed}. */
+        public static final int DEFAULT_MAX_DELAYED = 10_000;
+
         private final PacketCounters counters;
         private final Supplier<HostTable> hosts;
+        private Clock clock = Clock.SYSTEM;
+        private long seed = ThreadLocalRandom.current().nextLong();
+        private int maxDelayed = DEFAULT_MAX_DELAYED;
 
         private Builder(PacketCounters counters, Supplier<HostTable> hosts) {
             this.counters = Objects.requireNonNull(counters, "counters");
             this.hosts = Objects.requireNonNull(hosts, "hosts");
+        }
+
+        /** Where the stages read the time (timelines, delays, rate limits); the system's by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The seed of the random decisions; a new one each time by default. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The most replies a channel holds back at once. */
+        public Builder maxDelayed(int maxDelayed) {
+            if (maxDelayed < 1) {
+                throw new IllegalArgumentException("maxDelayed must be at least 1: " + maxDelayed);
+            }
+            this.maxDelayed = maxDelayed;
+            return this;
         }
 
         public ResponderPipeline build() {

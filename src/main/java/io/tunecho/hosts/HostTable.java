@@ -3,52 +3,181 @@ package io.tunecho.hosts;
 import io.tunecho.wire.IpCidr;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * The addresses tunecho answers for, as a longest-prefix-match table of {@link HostEntry}s: every address of the
- * answered prefixes, except the interface's own address and the network and broadcast addresses of the
- * interface's subnet and of each answered IPv4 prefix of length 30 or less. Immutable; lookups allocate nothing.
+ * The virtual hosts: a longest-prefix-match table from addresses to {@link HostEntry}s. Every address of the answered
+ * prefixes behaves as the {@code default} profile says; each entry of the {@code hosts} list gives the addresses
+ * it matches a profile, settings and a timeline of their own (and is answered even outside the answered prefixes).
+ * Never answered: the interface's own address, and the network and broadcast addresses of the interface's subnet
+ * and of each answered IPv4 prefix of length 30 or less.
+ *
+ * <p>Immutable: a new configuration builds a new table, which carries over the counters of the entries it keeps
+ * and the phase of their timelines where their definition did not change. Lookups allocate nothing.
  */
 public final class HostTable {
     private final PrefixTable<HostEntry> table;
     private final List<IpCidr> answered;
+    private final List<HostEntry> entries;
     private final IpCidr interfaceAddress;
+    private final IpCidr defaultGateway;
+    private final HostConfig config;
 
-    private HostTable(PrefixTable<HostEntry> table, List<IpCidr> answered, IpCidr interfaceAddress) {
+    private HostTable(PrefixTable<HostEntry> table, List<IpCidr> answered, List<HostEntry> entries,
+            HostConfig config, IpCidr defaultGateway) {
         this.table = table;
         this.answered = answered;
-        this.interfaceAddress = interfaceAddress;
+        this.entries = entries;
+        this.interfaceAddress = config.interfaceAddress();
+        this.defaultGateway = defaultGateway;
+        this.config = config;
+    }
+
+    /** A table of the answered prefixes alone, every host behaving as Linux does. */
+    public static HostTable forInterface(IpCidr interfaceAddress, List<IpCidr> answer) {
+        return build(HostConfig.answering(interfaceAddress, answer), null, Clock.SYSTEM);
     }
 
     /**
-     * @param interfaceAddress the kernel's IPv4 address and prefix on the interface
-     * @param answer           the prefixes to answer; empty means the interface's subnet
+     * Builds the table for a configuration.
+     *
+     * @param previous the table in use, whose counters and timeline phases carry over; or {@code null}
+     * @throws IllegalArgumentException naming the entry (its source) and what is wrong: an unknown profile, an
+     *                                  entry that is the interface's own address, an unreachable host without a
+     *                                  gateway that tunecho answers for
      */
-    public static HostTable forInterface(IpCidr interfaceAddress, List<IpCidr> answer) {
-        List<IpCidr> prefixes = new ArrayList<>();
-        for (IpCidr p : answer.isEmpty() ? List.of(interfaceAddress.subnet()) : answer) {
-            prefixes.add(p.subnet());
+    public static HostTable build(HostConfig config, HostTable previous, Clock clock) {
+        long now = clock.nanoTime();
+        Map<IpCidr, HostEntry> carried = new HashMap<>();
+        if (previous != null) {
+            for (HostEntry e : previous.entries) {
+                carried.put(e.match(), e);
+            }
+        }
+        HostSettings defaults = HostSettings.BUILT_IN.overriddenBy(
+                config.profiles().getOrDefault(HostConfig.DEFAULT_PROFILE, HostSettings.EMPTY));
+        List<IpCidr> answered = new ArrayList<>();
+        for (IpCidr p : config.answer().isEmpty() ? List.of(config.interfaceAddress().subnet()) : config.answer()) {
+            answered.add(p.subnet());
+        }
+        Map<IpCidr, HostEntry> byMatch = new java.util.LinkedHashMap<>();
+        for (IpCidr p : answered) {
+            byMatch.put(p, entry(p, HostConfig.DEFAULT_PROFILE, "answer", HostSettings.EMPTY, defaults, 0,
+                    carried.get(p), now));
+        }
+        for (HostSpec spec : config.hosts()) {
+            String profile = spec.profile() == null ? HostConfig.DEFAULT_PROFILE : spec.profile();
+            HostSettings layered = defaults;
+            if (!profile.equals(HostConfig.DEFAULT_PROFILE)) {
+                HostSettings p = config.profiles().get(profile);
+                if (p == null) {
+                    throw new IllegalArgumentException(spec.source() + ": profile '" + profile + "' is not defined"
+                            + knownProfiles(config));
+                }
+                layered = layered.overriddenBy(p);
+            }
+            byMatch.put(spec.match(), entry(spec.match(), profile, spec.source(), spec.settings(),
+                    layered.overriddenBy(spec.settings()), spec.staggerNanos(), carried.get(spec.match()), now));
         }
         PrefixTable.Builder<HostEntry> b = PrefixTable.builder();
-        for (IpCidr p : prefixes) {
-            b.put(p, new HostEntry(p, HostEntry.Role.HOST));
+        byMatch.forEach(b::put);
+        List<HostEntry> excluded = new ArrayList<>();
+        excludeSubnetEnds(excluded, config.interfaceAddress().subnet());
+        for (IpCidr p : answered) {
+            excludeSubnetEnds(excluded, p);
         }
-        excludeSubnetEnds(b, interfaceAddress.subnet());
-        for (IpCidr p : prefixes) {
-            excludeSubnetEnds(b, p);
+        excluded.add(HostEntry.excluded(config.interfaceAddress().address(), HostEntry.Role.OWN_ADDRESS));
+        for (HostEntry x : excluded) {
+            for (HostSpec spec : config.hosts()) {
+                if (spec.match().equals(x.match())) {
+                    throw new IllegalArgumentException(spec.source() + ": " + x.match().addressText() + " is the "
+                            + (x.role() == HostEntry.Role.OWN_ADDRESS ? "interface's own address (the kernel answers "
+                            + "it)" : "subnet's " + x.role() + " address") + ", not a host");
+                }
+            }
+            b.put(x.match(), x);
         }
-        IpCidr own = interfaceAddress.address();
-        b.put(own, new HostEntry(own, HostEntry.Role.OWN_ADDRESS));
-        return new HostTable(b.build(), List.copyOf(prefixes), interfaceAddress);
+        IpCidr gateway = defaultGateway(config.interfaceAddress());
+        HostTable t = new HostTable(b.build(), List.copyOf(answered), List.copyOf(byMatch.values()), config, gateway);
+        t.checkGateways();
+        return t;
     }
 
-    private static void excludeSubnetEnds(PrefixTable.Builder<HostEntry> b, IpCidr p) {
+    private static String knownProfiles(HostConfig config) {
+        TreeSet<String> names = new TreeSet<>(config.profiles().keySet());
+        names.add(HostConfig.DEFAULT_PROFILE);
+        return " (profiles: " + String.join(", ", names) + ")";
+    }
+
+    private static HostEntry entry(IpCidr match, String profile, String source, HostSettings own,
+            HostSettings layered, long stagger, HostEntry previous, long now) {
+        Behaviour base = new Behaviour(layered.toBuilder().timeline(null).build());
+        Timeline timeline = null;
+        if (layered.timeline() != null) {
+            TimelineSpec spec = layered.timeline();
+            Behaviour[] steps = new Behaviour[spec.steps().size()];
+            for (int i = 0; i < steps.length; i++) {
+                steps[i] = new Behaviour(base.settings().overriddenBy(spec.steps().get(i).settings()));
+            }
+            timeline = new Timeline(spec, steps);
+        }
+        HostCounters counters = previous != null && previous.counters() != null ? previous.counters()
+                : new HostCounters();
+        long epoch = now;
+        if (previous != null && timeline != null && timeline.equals(previous.timeline())
+                && base.equals(previous.baseBehaviour()) && stagger == previous.staggerNanos()) {
+            epoch = previous.epochNanos(); // unchanged: the timeline keeps its phase
+        }
+        return new HostEntry(match, HostEntry.Role.HOST, profile, source, own, base, timeline, stagger, epoch,
+                counters);
+    }
+
+    private static void excludeSubnetEnds(List<HostEntry> excluded, IpCidr p) {
         if (p.isIpv4() && p.prefixLength() <= 30) {
-            IpCidr network = IpCidr.ipv4(p.ipv4Network(), 32);
-            IpCidr broadcast = IpCidr.ipv4(p.ipv4Broadcast(), 32);
-            b.put(network, new HostEntry(network, HostEntry.Role.NETWORK));
-            b.put(broadcast, new HostEntry(broadcast, HostEntry.Role.BROADCAST));
+            excluded.add(HostEntry.excluded(IpCidr.ipv4(p.ipv4Network(), 32), HostEntry.Role.NETWORK));
+            excluded.add(HostEntry.excluded(IpCidr.ipv4(p.ipv4Broadcast(), 32), HostEntry.Role.BROADCAST));
+        }
+    }
+
+    /** The interface subnet's last host address (198.18.0.254 for 198.18.0.1/24), or {@code null} for a /31 or /32. */
+    private static IpCidr defaultGateway(IpCidr interfaceAddress) {
+        if (interfaceAddress.prefixLength() > 30) {
+            return null;
+        }
+        int g = interfaceAddress.ipv4Broadcast() - 1;
+        if (g == interfaceAddress.ipv4Address()) {
+            g--;
+        }
+        return IpCidr.ipv4(g, 32);
+    }
+
+    /** Every unreachable host needs a gateway to report it, and tunecho must answer for that address. */
+    private void checkGateways() {
+        for (HostEntry e : entries) {
+            checkGateway(e, e.baseBehaviour());
+            if (e.timeline() != null) {
+                for (int i = 0; i < e.timeline().size(); i++) {
+                    checkGateway(e, e.timeline().step(i));
+                }
+            }
+        }
+    }
+
+    private void checkGateway(HostEntry e, Behaviour b) {
+        if (b.state() != HostState.UNREACHABLE && b.gateway() == null) {
+            return;
+        }
+        IpCidr g = b.gateway() != null ? b.gateway() : defaultGateway;
+        if (g == null) {
+            throw new IllegalArgumentException(e.source() + ": " + e.match() + " is unreachable but has no gateway to "
+                    + "report it; set 'gateway' to an answered address");
+        }
+        if (!g.isIpv4() || !answersIpv4(g.ipv4Address())) {
+            throw new IllegalArgumentException(e.source() + ": gateway " + g.addressText() + " of " + e.match()
+                    + " is not an address tunecho answers for (the kernel would not accept ICMP from it)");
         }
     }
 
@@ -68,17 +197,48 @@ public final class HostTable {
         return e != null && e.isHost();
     }
 
+    /** The address that reports an unreachable host whose behaviour names no gateway. */
+    public IpCidr defaultGateway() {
+        return defaultGateway;
+    }
+
     /** The answered prefixes, host bits cleared. */
     public List<IpCidr> answered() {
         return answered;
     }
 
-    /** The answered prefixes that lie outside the interface's subnet: each needs a route into the interface. */
+    /** The entries of virtual hosts: the answered prefixes, then the {@code hosts} entries, in order. */
+    public List<HostEntry> entries() {
+        return entries;
+    }
+
+    /** What this table was built from. */
+    public HostConfig config() {
+        return config;
+    }
+
+    /**
+     * The prefixes of virtual hosts that lie outside the interface's subnet and outside every other such prefix:
+     * each needs a route into the interface.
+     */
     public List<IpCidr> routesOutside(IpCidr subnet) {
+        List<IpCidr> candidates = new ArrayList<>();
+        for (HostEntry e : entries) {
+            if (!subnet.subnet().contains(e.match())) {
+                candidates.add(e.match());
+            }
+        }
         List<IpCidr> routes = new ArrayList<>();
-        for (IpCidr p : answered) {
-            if (!subnet.subnet().contains(p)) {
-                routes.add(p);
+        for (IpCidr c : candidates) {
+            boolean covered = false;
+            for (IpCidr other : candidates) {
+                if (other != c && other.contains(c) && !other.equals(c)) {
+                    covered = true;
+                    break;
+                }
+            }
+            if (!covered && !routes.contains(c)) {
+                routes.add(c);
             }
         }
         return routes;
@@ -89,8 +249,9 @@ public final class HostTable {
     }
 
     /**
-     * {@code 198.18.0.0/24 except 198.18.0.1}, and for each answered prefix outside the interface's subnet
-     * {@code (routed)}, so that an answer list that no longer matches the interface shows in the start-up line.
+     * {@code 198.18.0.0/24 except 198.18.0.1}, each answered prefix outside the interface's subnet marked
+     * {@code (routed)} (so that an answer list that no longer matches the interface shows in the start-up line),
+     * and the number of host entries.
      */
     @Override
     public String toString() {
@@ -102,6 +263,15 @@ public final class HostTable {
                 d.append(" (routed: outside ").append(subnet).append(')');
             }
         }
-        return d.append(" except ").append(interfaceAddress.addressText()).toString();
+        d.append(" except ").append(interfaceAddress.addressText());
+        int hosts = config.hosts().size();
+        if (hosts > 0) {
+            d.append("; ").append(hosts).append(hosts == 1 ? " host entry" : " host entries");
+        }
+        if (!config.profiles().isEmpty()) {
+            d.append(", ").append(config.profiles().size()).append(config.profiles().size() == 1 ? " profile"
+                    : " profiles");
+        }
+        return d.toString();
     }
 }

@@ -185,6 +185,34 @@ public abstract class AbstractTunChannel extends AbstractChannel {
         }
     }
 
+    /**
+     * Routes a prefix into the bound interface now (for addresses answered outside its subnet); a route that is
+     * there already is fine. IPv4 only for now.
+     *
+     * @throws IOException naming the interface and the error (no permission, the interface went away, ...)
+     */
+    public void addRoute(IpCidr prefix) throws IOException {
+        requireBoundIpv4(prefix);
+        NetInterfaces.addRoute(localAddress.name(), (Inet4Address) prefix.subnet().inetAddress(),
+                prefix.prefixLength());
+    }
+
+    /** Removes a route into the bound interface; one that is not there is fine. */
+    public void deleteRoute(IpCidr prefix) throws IOException {
+        requireBoundIpv4(prefix);
+        NetInterfaces.deleteRoute(localAddress.name(), (Inet4Address) prefix.subnet().inetAddress(),
+                prefix.prefixLength());
+    }
+
+    private void requireBoundIpv4(IpCidr prefix) {
+        if (!isActive()) {
+            throw new IllegalStateException("the channel is not bound to an interface");
+        }
+        if (!prefix.isIpv4()) {
+            throw new IllegalArgumentException("IPv6 routes are not supported yet: " + prefix);
+        }
+    }
+
     /** Called by the config when {@link TunChannelOption#MTU} changes. */
     void mtuChanged(int mtu) {
         if (isActive()) {

@@ -58,6 +58,8 @@ final class Packets {
         Builder dst(int v) { dst = v; return this; }
         Builder protocol(int v) { protocol = v; return this; }
         Builder flagsFragment(int v) { flagsFragment = v; return this; }
+        Builder seq(int v) { seq = v; return this; }
+        Builder ttl(int v) { ttl = v; return this; }
         Builder options(byte[] v) { options = v; return this; }
         Builder icmpType(int v) { icmpType = v; return this; }
         Builder icmpCode(int v) { icmpCode = v; return this; }

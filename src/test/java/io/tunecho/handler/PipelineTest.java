@@ -402,8 +402,8 @@ class PipelineTest {
     @Test
     void theStagesHaveTheirNames() {
         assertEquals(List.of(ResponderPipeline.VERSION, ResponderPipeline.IPV4, ResponderPipeline.IPV6,
-                ResponderPipeline.HOSTS, ResponderPipeline.PROTOCOLS, ResponderPipeline.ERRORS),
-                channel.pipeline().names().subList(0, 6));
+                ResponderPipeline.REPLIES, ResponderPipeline.HOSTS, ResponderPipeline.PROTOCOLS,
+                ResponderPipeline.ERRORS), channel.pipeline().names().subList(0, 7));
     }
 
     @Test

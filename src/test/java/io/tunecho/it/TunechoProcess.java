@@ -83,6 +83,31 @@ final class TunechoProcess implements AutoCloseable {
         fail("tunecho did not print '" + text + "' within " + seconds + " s:\n" + output);
     }
 
+    /** Waits until {@code text} occurs {@code times} times in the output. */
+    void awaitOccurrences(String text, int times, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (output().split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
+                return;
+            }
+            if (!process.isAlive()) {
+                fail("tunecho exited with " + process.exitValue() + " before printing '" + text + "' " + times
+                        + " times:\n" + output);
+            }
+            Thread.sleep(20);
+        }
+        fail("tunecho did not print '" + text + "' " + times + " times within " + seconds + " s:\n" + output);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Sends a signal by name (HUP, USR1, ...) to tunecho, by its PID. */
+    void signal(String name) throws IOException, InterruptedException {
+        Netns.run(5, "kill", "-" + name, Long.toString(process.pid())).assertSuccess();
+    }
+
     /**
      * Sends SIGTERM, as a service manager would, and returns the exit code. Fails if tunecho's leak detector
      * (running at paranoid) reported a leak.

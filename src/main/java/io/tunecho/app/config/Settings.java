@@ -1,5 +1,7 @@
 package io.tunecho.app.config;
 
+import io.tunecho.hosts.HostSettings;
+import io.tunecho.hosts.HostSpec;
 import io.tunecho.transport.TunChannelConfig;
 import io.tunecho.wire.IpCidr;
 
@@ -15,6 +17,7 @@ import java.util.Map;
  */
 public final class Settings {
     public static final int MAX_QUEUES = 64;
+    public static final int DEFAULT_MAX_DELAYED = 10_000;
 
     public static final Setting<String> INTERFACE_NAME = Setting.define("interface.name", ValueTypes.interfaceName())
             .option("--interface", "NAME")
@@ -55,9 +58,32 @@ public final class Settings {
             .help("addresses and CIDRs to answer")
             .build();
 
+    public static final Setting<Map<String, HostSettings>> PROFILES = Setting.define("profiles",
+                    HostKeys.profilesType())
+            .defaultText("none: every host behaves as Linux does (ttl 64, no delay, no loss)")
+            .help("named sets of host behaviour; 'default' applies to every answered address")
+            .build();
+
+    public static final Setting<List<HostSpec>> HOSTS = Setting.define("hosts", HostKeys.hostsType())
+            .defaultText("none")
+            .help("entries with their own profile, settings and timeline, by address or prefix")
+            .build();
+
+    public static final Setting<Long> SEED = Setting.define("seed", ValueTypes.longInteger())
+            .option("--seed", "N")
+            .defaultText("a new one each run")
+            .help("seed of the random decisions (loss, jitter, duplicates): the same seed gives the same decisions")
+            .build();
+
+    public static final Setting<Integer> MAX_DELAYED = Setting.define("max-delayed",
+                    ValueTypes.integer(1, 10_000_000, ""))
+            .defaultValue(DEFAULT_MAX_DELAYED)
+            .help("delayed replies held at most, per queue; more are dropped and counted")
+            .build();
+
     /** Every setting, in the order of the help text and the config file. */
     public static final List<Setting<?>> ALL = List.of(INTERFACE_NAME, INTERFACE_ADDRESS, INTERFACE_MTU,
-            INTERFACE_QUEUES, TRANSPORT, ANSWER);
+            INTERFACE_QUEUES, TRANSPORT, ANSWER, PROFILES, HOSTS, SEED, MAX_DELAYED);
 
     private Settings() {
     }

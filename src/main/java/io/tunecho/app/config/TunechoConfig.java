@@ -1,5 +1,8 @@
 package io.tunecho.app.config;
 
+import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSettings;
+import io.tunecho.hosts.HostSpec;
 import io.tunecho.wire.IpCidr;
 
 import java.util.Collections;
@@ -78,6 +81,30 @@ public final class TunechoConfig {
         return answer == null ? List.of() : answer;
     }
 
+    public Map<String, HostSettings> profiles() {
+        Map<String, HostSettings> p = get(Settings.PROFILES);
+        return p == null ? Map.of() : p;
+    }
+
+    public List<HostSpec> hosts() {
+        List<HostSpec> h = get(Settings.HOSTS);
+        return h == null ? List.of() : h;
+    }
+
+    /** The seed of random decisions, or {@code null} for a new one each run. */
+    public Long seed() {
+        return get(Settings.SEED);
+    }
+
+    public int maxDelayed() {
+        return get(Settings.MAX_DELAYED);
+    }
+
+    /** What the host table is built from. */
+    public HostConfig hostConfig() {
+        return new HostConfig(interfaceAddress(), answer(), profiles(), hosts());
+    }
+
     /** Checks the rules that span settings; messages name each setting as it was given. */
     public void validate() throws ConfigException {
         IpCidr a = interfaceAddress();
@@ -90,6 +117,12 @@ public final class TunechoConfig {
                 throw new ConfigException(label(Settings.ANSWER) + " " + p + ": IPv6 is not answered yet");
             }
         }
+        for (HostSpec h : hosts()) {
+            if (!h.match().isIpv4()) {
+                throw new ConfigException(h.source() + ": hosts: " + h.match() + ": IPv6 is not answered yet");
+            }
+        }
+        HostKeys.checkProfiles(hosts(), profiles(), "hosts");
     }
 
     /** The settings that differ from the defaults, {@code key=value}, for logs and tests. */

@@ -211,6 +211,161 @@ public final class ValueTypes {
         };
     }
 
+    /** A probability: {@code 0.2} or {@code 20%}. */
+    public static ValueType<Double> probability() {
+        return new ValueType<>() {
+            @Override
+            public Double parse(String text) {
+                String t = text.trim();
+                double v;
+                try {
+                    v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
+                            : Double.parseDouble(t);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + t + "' is not a probability; give " + describe());
+                }
+                if (!(v >= 0 && v <= 1)) {
+                    throw new IllegalArgumentException("'" + t + "' is out of range; give " + describe());
+                }
+                return v;
+            }
+
+            @Override
+            public String describe() {
+                return "a probability such as 0.2 or 20% (0..1, 0%..100%)";
+            }
+        };
+    }
+
+    /** A duration: {@code 250us}, {@code 20ms}, {@code 1.5s}; at most a day. */
+    public static ValueType<Long> duration() {
+        return new ValueType<>() {
+            @Override
+            public Long parse(String text) {
+                long nanos = io.tunecho.hosts.Durations.parse(text);
+                if (nanos > 86_400_000_000_000L) {
+                    throw new IllegalArgumentException("'" + text.trim() + "' is longer than a day");
+                }
+                return nanos;
+            }
+
+            @Override
+            public String describe() {
+                return "a duration such as 250us, 20ms or 1.5s";
+            }
+
+            @Override
+            public String format(Long value) {
+                return io.tunecho.hosts.Durations.format(value);
+            }
+        };
+    }
+
+    /** {@code true} or {@code false}. */
+    public static ValueType<Boolean> bool() {
+        return new ValueType<>() {
+            @Override
+            public Boolean parse(String text) {
+                String t = text.trim();
+                if (t.equals("true")) {
+                    return true;
+                }
+                if (t.equals("false")) {
+                    return false;
+                }
+                throw new IllegalArgumentException("'" + t + "' is not true or false");
+            }
+
+            @Override
+            public String describe() {
+                return "true or false";
+            }
+        };
+    }
+
+    /** A rate: replies per second, more than 0 ({@code 10} or {@code 10/s}). */
+    public static ValueType<Double> rate() {
+        return new ValueType<>() {
+            @Override
+            public Double parse(String text) {
+                String t = text.trim();
+                String n = t.endsWith("/s") ? t.substring(0, t.length() - 2).trim() : t;
+                double v;
+                try {
+                    v = Double.parseDouble(n);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + t + "' is not a rate; give " + describe());
+                }
+                if (!(v > 0 && v <= 1e9)) {
+                    throw new IllegalArgumentException("'" + t + "' is out of range; give " + describe());
+                }
+                return v;
+            }
+
+            @Override
+            public String describe() {
+                return "replies per second, such as 10 or 0.5";
+            }
+        };
+    }
+
+    /** A single IPv4 address. */
+    public static ValueType<IpCidr> ipv4Address() {
+        return new ValueType<>() {
+            @Override
+            public IpCidr parse(String text) {
+                IpCidr a = IpCidr.parse(text);
+                if (!a.isIpv4() || !a.isSingleAddress()) {
+                    throw new IllegalArgumentException("'" + text.trim() + "' is not a single IPv4 address");
+                }
+                return a;
+            }
+
+            @Override
+            public String describe() {
+                return "an IPv4 address such as 198.18.0.254";
+            }
+        };
+    }
+
+    /** A name: letters, digits, '-', '_' and '.'. */
+    public static ValueType<String> word() {
+        return new ValueType<>() {
+            @Override
+            public String parse(String text) {
+                String t = text.trim();
+                if (!t.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+                    throw new IllegalArgumentException("'" + t + "' is not a name (letters, digits, '-', '_', '.')");
+                }
+                return t;
+            }
+
+            @Override
+            public String describe() {
+                return "a name";
+            }
+        };
+    }
+
+    /** A whole number of any size (a random seed). */
+    public static ValueType<Long> longInteger() {
+        return new ValueType<>() {
+            @Override
+            public Long parse(String text) {
+                try {
+                    return Long.parseLong(text.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + text.trim() + "' is not a whole number");
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "a whole number";
+            }
+        };
+    }
+
     static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }

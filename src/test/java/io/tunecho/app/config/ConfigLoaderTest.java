@@ -86,7 +86,8 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         String m = error("interface:\n  name: tun0\nanswers:\n  - 198.18.0.0/24\n");
-        assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, transport, answer)", m);
+        assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, transport, answer, profiles, "
+                + "hosts, seed, max-delayed)", m);
     }
 
     @Test

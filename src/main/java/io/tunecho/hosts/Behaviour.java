@@ -1,0 +1,132 @@
+package io.tunecho.hosts;
+
+import io.tunecho.wire.IpCidr;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * What a host does, resolved: every setting has a value. Built once per host entry (and per timeline step) when a
+ * configuration is loaded, so that answering a packet only reads fields. Immutable.
+ */
+public final class Behaviour {
+    private final HostSettings settings;
+    private final int ttl;
+    private final long delay;
+    private final long jitter;
+    private final JitterDistribution distribution;
+    private final boolean reorder;
+    private final LossModel loss;
+    private final double duplicate;
+    private final double corrupt;
+    private final double rate;
+    private final HostState state;
+    private final IpCidr gateway;
+    private final boolean drops;
+    private final boolean shapes;
+
+    /**
+     * @param settings every setting but {@code gateway} and {@code timeline} set (the built-in defaults under the
+     *                 layers)
+     */
+    public Behaviour(HostSettings settings) {
+        this.settings = settings;
+        this.ttl = settings.ttl();
+        this.delay = settings.delay();
+        this.jitter = settings.jitter();
+        this.distribution = settings.distribution();
+        this.reorder = settings.reorder();
+        this.loss = settings.loss();
+        this.duplicate = settings.duplicate();
+        this.corrupt = settings.corrupt();
+        this.rate = settings.rate();
+        this.state = settings.state();
+        this.gateway = settings.gateway();
+        this.drops = state != HostState.UP || !loss.isNone();
+        this.shapes = delay > 0 || jitter > 0 || duplicate > 0 || corrupt > 0 || rate > 0;
+    }
+
+    /** The settings this was resolved from (all set). */
+    public HostSettings settings() {
+        return settings;
+    }
+
+    public int ttl() {
+        return ttl;
+    }
+
+    public long delayNanos() {
+        return delay;
+    }
+
+    public long jitterNanos() {
+        return jitter;
+    }
+
+    public JitterDistribution distribution() {
+        return distribution;
+    }
+
+    public boolean reorder() {
+        return reorder;
+    }
+
+    public LossModel loss() {
+        return loss;
+    }
+
+    public double duplicate() {
+        return duplicate;
+    }
+
+    public double corrupt() {
+        return corrupt;
+    }
+
+    /** Replies per second at most; 0: no limit. */
+    public double rate() {
+        return rate;
+    }
+
+    public HostState state() {
+        return state;
+    }
+
+    /** The address that reports this host unreachable, or {@code null} for the table's default gateway. */
+    public IpCidr gateway() {
+        return gateway;
+    }
+
+    /** Whether requests may be refused before they are answered (state not up, or loss). */
+    public boolean mayRefuse() {
+        return drops;
+    }
+
+    /** Whether replies are shaped (delay, jitter, duplicates, corruption, a rate limit): else they go out as built. */
+    public boolean shapesReplies() {
+        return shapes;
+    }
+
+    /** One delay, with jitter drawn from the distribution, never below zero. */
+    public long sampleDelayNanos(RandomGenerator random) {
+        if (jitter == 0) {
+            return delay;
+        }
+        long d = delay + (long) (jitter * distribution.sample(random));
+        return Math.max(0, d);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Behaviour && ((Behaviour) o).settings.equals(settings);
+    }
+
+    @Override
+    public int hashCode() {
+        return settings.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return settings.toString();
+    }
+}

@@ -1,11 +1,14 @@
 package io.tunecho.hosts;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What happened at one host entry: requests, replies, and drops by reason, and when it was last probed. Counted
- * from every event loop without contention ({@link LongAdder}s), read by logs, metrics and the admin API.
+ * What happened at one host entry: requests, replies, and drops by reason, and when it was last probed. Requests and
+ * replies, counted for every packet from every event loop, are {@link LongAdder}s (no contention); the rarer
+ * outcomes share one array of atomics, so that an entry costs a few objects (a table may hold 10,000 entries).
+ * Read by logs, metrics and the admin API.
  */
 public final class HostCounters {
     /** Why a host entry answered a request with silence. */
@@ -32,17 +35,13 @@ public final class HostCounters {
 
     private static final Drop[] DROPS = Drop.values();
 
+    private static final int UNREACHABLE = DROPS.length;
+
     private final LongAdder requests = new LongAdder();
     private final LongAdder replies = new LongAdder();
-    private final LongAdder unreachable = new LongAdder();
-    private final LongAdder[] dropped = new LongAdder[DROPS.length];
+    /** The drops by reason, then the unreachable messages sent. */
+    private final AtomicLongArray rare = new AtomicLongArray(DROPS.length + 1);
     private final AtomicLong lastProbedMillis = new AtomicLong();
-
-    public HostCounters() {
-        for (int i = 0; i < dropped.length; i++) {
-            dropped[i] = new LongAdder();
-        }
-    }
 
     /** One request to an address of this entry, at {@code millis} (wall clock). */
     public void request(long millis) {
@@ -55,11 +54,11 @@ public final class HostCounters {
     }
 
     public void unreachableSent() {
-        unreachable.increment();
+        rare.incrementAndGet(UNREACHABLE);
     }
 
     public void drop(Drop why) {
-        dropped[why.ordinal()].increment();
+        rare.incrementAndGet(why.ordinal());
     }
 
     public long requests() {
@@ -72,11 +71,11 @@ public final class HostCounters {
 
     /** ICMP destination unreachable messages sent in place of replies. */
     public long unreachable() {
-        return unreachable.sum();
+        return rare.get(UNREACHABLE);
     }
 
     public long dropped(Drop why) {
-        return dropped[why.ordinal()].sum();
+        return rare.get(why.ordinal());
     }
 
     /** When an address of this entry was last probed (ms since the epoch), or 0 when never. */

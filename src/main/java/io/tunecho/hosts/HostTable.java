@@ -222,26 +222,34 @@ public final class HostTable {
      * each needs a route into the interface.
      */
     public List<IpCidr> routesOutside(IpCidr subnet) {
-        List<IpCidr> candidates = new ArrayList<>();
+        java.util.Set<IpCidr> candidates = new java.util.LinkedHashSet<>();
+        TreeSet<Integer> lengths = new TreeSet<>();
         for (HostEntry e : entries) {
             if (!subnet.subnet().contains(e.match())) {
                 candidates.add(e.match());
+                lengths.add(e.match().prefixLength() + (e.match().isIpv6() ? 1000 : 0));
             }
         }
         List<IpCidr> routes = new ArrayList<>();
         for (IpCidr c : candidates) {
             boolean covered = false;
-            for (IpCidr other : candidates) {
-                if (other != c && other.contains(c) && !other.equals(c)) {
+            int base = c.isIpv6() ? 1000 : 0;
+            for (int l : lengths.subSet(base, base + c.prefixLength())) {
+                if (candidates.contains(within(c, l - base))) {
                     covered = true;
                     break;
                 }
             }
-            if (!covered && !routes.contains(c)) {
+            if (!covered) {
                 routes.add(c);
             }
         }
         return routes;
+    }
+
+    /** The prefix of length {@code length} that contains {@code c}. */
+    private static IpCidr within(IpCidr c, int length) {
+        return (c.isIpv4() ? IpCidr.ipv4(c.ipv4Address(), length) : IpCidr.ipv6(c.high(), c.low(), length)).subnet();
     }
 
     public PrefixTable<HostEntry> prefixes() {

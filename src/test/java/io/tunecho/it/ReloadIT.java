@@ -41,41 +41,51 @@ class ReloadIT {
 
             Process flood = new ProcessBuilder("ping", "-n", "-q", "-f", "-c", "30000", "198.18.41.60")
                     .redirectErrorStream(true).start();
-            Process delayed = new ProcessBuilder("ping", "-n", "-c", "6", "-i", "0.1", "198.18.41.70")
+            Process delayed = new ProcessBuilder("ping", "-n", "-c", "6", "-i", "0.1", "-w", "30", "198.18.41.70")
                     .redirectErrorStream(true).start();
-            Thread.sleep(250); // the delayed pings are in flight: replies held back for 300 ms
-
-            Files.writeString(file, config("  - { match: 198.18.41.70, delay: 300ms }\n"
-                    + "  - { match: 198.18.41.50, state: down }\n  - { match: 198.18.42.0/24, ttl: 255 }\n"));
-            t.signal("HUP");
-            t.awaitOccurrences("reloaded", 1, 10);
-            assertEquals(0, received("-c", "2", "-i", "0.2", "-W", "1", "198.18.41.50"), "down after the reload");
-            assertEquals(2, received("-c", "2", "-i", "0.2", "198.18.42.5"), "a new routed entry answers");
-
-            Files.writeString(file, config("  - { match: 198.18.41.50, stat: up }\n"));
-            t.signal("HUP");
-            t.awaitOccurrences("refused", 1, 10);
-            assertTrue(t.output().contains(":3: unknown key 'stat' in hosts[0]"), t.output());
-            assertEquals(0, received("-c", "2", "-i", "0.2", "-W", "1", "198.18.41.50"), "the running config stays");
-            assertEquals(2, received("-c", "2", "-i", "0.2", "198.18.41.9"));
-
-            Files.writeString(file, "interface: { name: tunit41, address: 198.18.41.1/24, mtu: 1400 }\n");
-            t.signal("HUP");
-            t.awaitOccurrences("refused", 2, 10);
-            assertTrue(t.output().contains("interface.mtu changed: that needs a restart; nothing was changed"),
-                    t.output());
-
-            assertTrue(delayed.waitFor(30, TimeUnit.SECONDS));
-            String d = new String(delayed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            PingOutput dp = PingOutput.parse(d);
-            assertEquals(6, dp.received(), "held replies survive a reload:\n" + d);
-            assertTrue(dp.allRepliesIntact(), "and none is sent twice:\n" + d);
-
-            assertTrue(flood.waitFor(60, TimeUnit.SECONDS));
-            String f = new String(flood.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(f.contains("30000 packets transmitted, 30000 received"), "the flood lost nothing:\n" + f);
+            try {
+                reloadWhileTheyRun(t, file, flood, delayed);
+            } finally {
+                flood.destroyForcibly();
+                delayed.destroyForcibly();
+            }
             assertEquals(0, t.terminate(), t.output());
         }
+    }
+
+    private static void reloadWhileTheyRun(TunechoProcess t, Path file, Process flood, Process delayed)
+            throws Exception {
+        Thread.sleep(250); // the delayed pings are in flight: replies held back for 300 ms
+
+        Files.writeString(file, config("  - { match: 198.18.41.70, delay: 300ms }\n"
+                + "  - { match: 198.18.41.50, state: down }\n  - { match: 198.18.42.0/24, ttl: 255 }\n"));
+        t.signal("HUP");
+        t.awaitOccurrences("reloaded", 1, 10);
+        assertEquals(0, received("-c", "2", "-i", "0.2", "-W", "1", "198.18.41.50"), "down after the reload");
+        assertEquals(2, received("-c", "2", "-i", "0.2", "198.18.42.5"), "a new routed entry answers");
+
+        Files.writeString(file, config("  - { match: 198.18.41.50, stat: up }\n"));
+        t.signal("HUP");
+        t.awaitOccurrences("refused", 1, 10);
+        assertTrue(t.output().contains(":3: unknown key 'stat' in hosts[0]"), t.output());
+        assertEquals(0, received("-c", "2", "-i", "0.2", "-W", "1", "198.18.41.50"), "the running config stays");
+        assertEquals(2, received("-c", "2", "-i", "0.2", "198.18.41.9"));
+
+        Files.writeString(file, "interface: { name: tunit41, address: 198.18.41.1/24, mtu: 1400 }\n");
+        t.signal("HUP");
+        t.awaitOccurrences("refused", 2, 10);
+        assertTrue(t.output().contains("interface.mtu changed: that needs a restart; nothing was changed"),
+                t.output());
+
+        assertTrue(delayed.waitFor(30, TimeUnit.SECONDS));
+        String d = new String(delayed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        PingOutput dp = PingOutput.parse(d);
+        assertEquals(6, dp.received(), "held replies survive a reload:\n" + d);
+        assertTrue(dp.allRepliesIntact(), "and none is sent twice:\n" + d);
+
+        assertTrue(flood.waitFor(60, TimeUnit.SECONDS));
+        String f = new String(flood.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(f.contains("30000 packets transmitted, 30000 received"), "the flood lost nothing:\n" + f);
     }
 
     @Test

@@ -143,6 +143,8 @@ public final class HostKeys {
 
     /** The keys of a profile: every setting and a timeline. */
     static final List<Key> PROFILE = concat(SETTINGS, List.of(TIMELINE));
+    private static final List<String> HOST_ONLY = List.of("match", "profile", "stagger");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     private HostKeys() {
     }
@@ -173,12 +175,31 @@ public final class HostKeys {
      */
     public static HostSettings readSettings(ConfigNode node, String label, List<String> extra) throws ConfigException {
         ConfigNode.Mapping m = mapping(node, label, names(PROFILE));
-        List<String> known = new ArrayList<>(extra);
-        known.addAll(namesList(PROFILE));
-        checkKeys(m, label, known);
+        for (String key : m.entries().keySet()) {
+            if (!PROFILE_NAMES_SET.contains(key) && !extra.contains(key)) {
+                List<String> known = new ArrayList<>(extra);
+                known.addAll(PROFILE_NAMES);
+                checkKeys(m, label, known);
+            }
+        }
         HostSettings.Builder b = HostSettings.builder();
-        readInto(m, label, PROFILE, b);
+        if (m.entries().size() > extraCount(m, extra)) {
+            readInto(m, label, PROFILE, b);
+        }
         return b.build();
+    }
+
+    private static final java.util.Set<String> PROFILE_NAMES_SET = new java.util.HashSet<>(namesList(PROFILE));
+    private static final List<String> PROFILE_NAMES = namesList(PROFILE);
+
+    private static int extraCount(ConfigNode.Mapping m, List<String> extra) {
+        int n = 0;
+        for (String key : extra) {
+            if (m.entries().containsKey(key)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void readInto(ConfigNode.Mapping m, String label, List<Key> keys, HostSettings.Builder b)
@@ -208,7 +229,7 @@ public final class HostKeys {
                 Map<String, HostSettings> profiles = new LinkedHashMap<>();
                 for (Map.Entry<String, ConfigNode> e : m.entries().entrySet()) {
                     String profile = e.getKey();
-                    if (!profile.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+                    if (!NAME.matcher(profile).matches()) {
                         throw new ConfigException(m.whereKey(profile) + name + ": '" + profile + "' is not a profile "
                                 + "name (letters, digits, '-', '_' and '.')");
                     }
@@ -258,7 +279,7 @@ public final class HostKeys {
 
     /** One {@code hosts} entry (also the body of an admin API request that defines one). */
     public static HostSpec readHost(ConfigNode node, String label) throws ConfigException {
-        HostSettings settings = readSettings(node, label, List.of("match", "profile", "stagger"));
+        HostSettings settings = readSettings(node, label, HOST_ONLY);
         ConfigNode.Mapping m = (ConfigNode.Mapping) node;
         IpCidr match = ValueTypes.cidr().read(required(m, "match", label), label + ".match");
         String profile = null;

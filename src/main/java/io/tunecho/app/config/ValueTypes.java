@@ -328,13 +328,15 @@ public final class ValueTypes {
         };
     }
 
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
     /** A name: letters, digits, '-', '_' and '.'. */
     public static ValueType<String> word() {
         return new ValueType<>() {
             @Override
             public String parse(String text) {
                 String t = text.trim();
-                if (!t.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+                if (!WORD.matcher(t).matches()) {
                     throw new IllegalArgumentException("'" + t + "' is not a name (letters, digits, '-', '_', '.')");
                 }
                 return t;

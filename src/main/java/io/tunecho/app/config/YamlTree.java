@@ -2,30 +2,41 @@ package io.tunecho.app.config;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.MappingStartEvent;
+import org.yaml.snakeyaml.events.NodeEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.events.SequenceStartEvent;
 
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads YAML text into a {@link ConfigNode} tree, each node marked with its file and line. Only YAML's node tree is
- * used (snakeyaml's composer): no Java objects are constructed from the document. Keys must be plain and unique.
+ * Reads YAML text into a {@link ConfigNode} tree, each node marked with its file and line, straight from
+ * snakeyaml's parser events: no Java objects are constructed from the document, and there is no intermediate node
+ * tree (composing one costs a cold start about as much as parsing; a 10,000-entry hosts list is half a megabyte).
+ * Keys must be plain scalars and unique; anchors and aliases work for values, at most {@value #MAX_ALIASES} of them.
  */
 final class YamlTree {
-    private final String source;
+    static final int MAX_ALIASES = 50;
 
-    private YamlTree(String source) {
+    private final String source;
+    private final Iterator<Event> events;
+    private final Map<String, ConfigNode> anchors = new HashMap<>();
+    private int aliases;
+
+    private YamlTree(String source, Iterator<Event> events) {
         this.source = source;
+        this.events = events;
     }
 
     /**
@@ -33,55 +44,95 @@ final class YamlTree {
      * @return the root node, or {@code null} for an empty document
      */
     static ConfigNode parse(String yaml, String source) throws ConfigException {
-        Node root;
         try {
             LoaderOptions options = new LoaderOptions();
-            options.setAllowRecursiveKeys(false);
-            options.setMaxAliasesForCollections(10);
-            options.setAllowDuplicateKeys(true); // reported below with file and line
             options.setCodePointLimit(64 * 1024 * 1024);
-            root = new Yaml(options).compose(new StringReader(yaml));
+            Iterator<Event> events = new Yaml(options).parse(new StringReader(yaml)).iterator();
+            return new YamlTree(source, events).document();
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? -1 : e.getProblemMark().getLine() + 1;
             throw new ConfigException(source + (line > 0 ? ":" + line : "") + ": not valid YAML: " + e.getProblem());
         } catch (YAMLException e) {
             throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
         }
-        if (root == null) {
-            return null;
-        }
-        return new YamlTree(source).convert(root);
     }
 
-    private ConfigNode convert(Node node) throws ConfigException {
-        String where = source + ":" + (node.getStartMark().getLine() + 1) + ": ";
-        if (node instanceof ScalarNode) {
-            ScalarNode s = (ScalarNode) node;
-            boolean isNull = Tag.NULL.equals(s.getTag()) || s.getValue().isEmpty() && s.isPlain();
-            return new ConfigNode.Scalar(isNull ? null : s.getValue(), where);
+    /** Stream start, one document (or none), stream end. */
+    private ConfigNode document() throws ConfigException {
+        ConfigNode root = null;
+        while (events.hasNext()) {
+            Event e = events.next();
+            if (e.is(Event.ID.DocumentStart)) {
+                if (root != null) {
+                    throw new ConfigException(where(e.getStartMark()) + "a config file holds one YAML document");
+                }
+                root = node(events.next());
+            }
         }
-        if (node instanceof SequenceNode) {
+        return root;
+    }
+
+    private ConfigNode node(Event e) throws ConfigException {
+        String where = where(e.getStartMark());
+        if (e instanceof AliasEvent) {
+            String anchor = ((AliasEvent) e).getAnchor();
+            ConfigNode target = anchors.get(anchor);
+            if (target == null) {
+                throw new ConfigException(where + "unknown alias *" + anchor);
+            }
+            if (++aliases > MAX_ALIASES) {
+                throw new ConfigException(where + "more than " + MAX_ALIASES + " aliases");
+            }
+            return target;
+        }
+        ConfigNode node;
+        if (e instanceof ScalarEvent) {
+            ScalarEvent s = (ScalarEvent) e;
+            node = new ConfigNode.Scalar(isNull(s) ? null : s.getValue(), where);
+        } else if (e instanceof SequenceStartEvent) {
             List<ConfigNode> items = new ArrayList<>();
-            for (Node item : ((SequenceNode) node).getValue()) {
-                items.add(convert(item));
+            for (Event n = events.next(); !n.is(Event.ID.SequenceEnd); n = events.next()) {
+                items.add(node(n));
             }
-            return new ConfigNode.Sequence(items, where);
+            node = new ConfigNode.Sequence(items, where);
+        } else if (e instanceof MappingStartEvent) {
+            Map<String, ConfigNode> entries = new LinkedHashMap<>();
+            Map<String, String> keyWhere = new HashMap<>();
+            for (Event k = events.next(); !k.is(Event.ID.MappingEnd); k = events.next()) {
+                String kWhere = where(k.getStartMark());
+                if (!(k instanceof ScalarEvent)) {
+                    throw new ConfigException(kWhere + "a key is not a plain name");
+                }
+                String key = ((ScalarEvent) k).getValue();
+                if (entries.containsKey(key)) {
+                    throw new ConfigException(kWhere + "duplicate key '" + key + "'");
+                }
+                entries.put(key, node(events.next()));
+                keyWhere.put(key, kWhere);
+            }
+            node = new ConfigNode.Mapping(entries, keyWhere, where);
+        } else {
+            throw new ConfigException(where + "unexpected " + e);
         }
-        Map<String, ConfigNode> entries = new LinkedHashMap<>();
-        Map<String, String> keyWhere = new LinkedHashMap<>();
-        for (NodeTuple t : ((MappingNode) node).getValue()) {
-            Node k = t.getKeyNode();
-            String kWhere = source + ":" + (k.getStartMark().getLine() + 1) + ": ";
-            if (!(k instanceof ScalarNode)) {
-                throw new ConfigException(kWhere + "a key is not a plain name");
-            }
-            String key = ((ScalarNode) k).getValue();
-            if (entries.containsKey(key)) {
-                throw new ConfigException(kWhere + "duplicate key '" + key + "'");
-            }
-            entries.put(key, convert(t.getValueNode()));
-            keyWhere.put(key, kWhere);
+        if (e instanceof NodeEvent && ((NodeEvent) e).getAnchor() != null) {
+            anchors.put(((NodeEvent) e).getAnchor(), node);
         }
-        return new ConfigNode.Mapping(entries, keyWhere, where);
+        return node;
+    }
+
+    /** YAML's null: a plain empty scalar, ~, null, Null, NULL, or the !!null tag. */
+    private static boolean isNull(ScalarEvent s) {
+        if ("tag:yaml.org,2002:null".equals(s.getTag())) {
+            return true;
+        }
+        if (!s.isPlain()) {
+            return false;
+        }
+        String v = s.getValue();
+        return v.isEmpty() || v.equals("~") || v.equals("null") || v.equals("Null") || v.equals("NULL");
+    }
+
+    private String where(Mark mark) {
+        return source + ":" + (mark.getLine() + 1) + ": ";
     }
 }

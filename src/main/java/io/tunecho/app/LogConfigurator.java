@@ -3,6 +3,7 @@ package io.tunecho.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -54,5 +55,33 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
             context.getLogger(e.getKey()).setLevel(e.getValue());
         }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * Switches the console to one JSON object per line (logback's own {@link JsonEncoder}), as {@code log.format:
+     * json} asks; a logging config file of the user's ({@code -Dlogback.configurationFile}) is left alone.
+     */
+    static void useJson() {
+        if (System.getProperty("logback.configurationFile") != null
+                || !(org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {
+            return;
+        }
+        LoggerContext context = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.Appender<ILoggingEvent> old = root.getAppender("STDOUT");
+        if (!(old instanceof ConsoleAppender)) {
+            return;
+        }
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setName("STDOUT");
+        console.setEncoder(encoder);
+        console.start();
+        root.detachAppender(old);
+        root.addAppender(console);
+        old.stop();
     }
 }

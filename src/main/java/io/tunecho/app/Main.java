@@ -3,15 +3,20 @@ package io.tunecho.app;
 import io.netty.util.ResourceLeakDetector;
 import io.tunecho.app.config.CommandLine;
 import io.tunecho.app.config.ConfigException;
+import io.tunecho.app.config.LogFormat;
 import io.tunecho.app.config.TunechoConfig;
 import io.tunecho.device.DeviceException;
+import io.tunecho.http.AdminContext;
+import io.tunecho.http.AdminServer;
 import io.tunecho.transport.AbstractTunChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -66,6 +71,9 @@ public final class Main {
 
     private static int serve(CommandLine cli, String[] args, PrintStream err) {
         TunechoConfig config = cli.config();
+        if (config.logFormat() == LogFormat.JSON) {
+            LogConfigurator.useJson();
+        }
         TunechoServer server;
         try {
             server = TunechoServer.start(config);
@@ -80,11 +88,34 @@ public final class Main {
             return EXIT_RUNTIME;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
+        AdminServer http = null;
+        if (config.httpPort() != null) {
+            AdminContext context = new AdminContext(server.control(), server.counters(), server.channels(),
+                    server.transport(), server.capture(), () -> reloadFile(server, cli, args), config);
+            try {
+                http = AdminServer.start(config.httpAddress(), config.httpPort(), config.httpToken(),
+                        config.httpProtectMetrics(), context);
+            } catch (IOException e) {
+                server.close();
+                err.println("tunecho: " + e.getMessage());
+                return EXIT_RUNTIME;
+            }
+        }
+        server.control().recordStart();
         log.info("answering on {} ({}, mtu {}, {}{}, {}): {}", server.channel().localAddress().name(),
                 config.interfaceAddress(), config.mtu(),
                 server.channel().createdInterface() ? "created" : "attached",
                 config.queues() > 1 ? ", " + config.queues() + " queues" : "", server.transport(),
                 server.hosts());
+        if (http != null) {
+            log.info("HTTP on {}: /metrics, /health, /api{}", http.address(),
+                    config.httpToken() == null ? "" : " (token required)");
+        }
+        if (config.logSummaryInterval() != null) {
+            long every = config.logSummaryInterval();
+            server.control().executor().scheduleAtFixedRate(() -> log.info("summary: {}", server.counters()),
+                    every, every, TimeUnit.NANOSECONDS);
+        }
         AtomicBoolean stopRequested = new AtomicBoolean();
         SignalHandler stop = s -> {
             stopRequested.set(true);
@@ -94,6 +125,9 @@ public final class Main {
         Signal.handle(new Signal("INT"), stop);
         Signal.handle(new Signal("HUP"), s -> reload(server, cli, args, log));
         server.closeFuture().awaitUninterruptibly();
+        if (http != null) {
+            http.close();
+        }
         server.close();
         log.info("stopped; {}", server.counters());
         if (!stopRequested.get()) {
@@ -108,17 +142,30 @@ public final class Main {
      * logs in one line why not; the running configuration stays in that case.
      */
     static void reload(TunechoServer server, CommandLine cli, String[] args, Logger log) {
+        try {
+            reloadFile(server, cli, args);
+        } catch (ConfigException e) {
+            // reloadFile logged it
+        }
+    }
+
+    /** Reads the config file again and applies it; logs the result in one line either way. */
+    static String reloadFile(TunechoServer server, CommandLine cli, String[] args) throws ConfigException {
+        Logger log = LoggerFactory.getLogger(Main.class);
         if (cli.configFile() == null) {
-            log.warn("SIGHUP: there is no --config file to read again; nothing changed");
-            return;
+            log.warn("reload: there is no --config file to read again; nothing changed");
+            throw new ConfigException("there is no --config file to read again; nothing changed");
         }
         try {
             String result = server.reload(CommandLine.parse(args).config());
             log.info("reloaded {}: {}", cli.configFile(), result);
+            return result;
         } catch (ConfigException e) {
             log.warn("reload of {} refused: {}; the running configuration stays", cli.configFile(), e.getMessage());
+            throw e;
         } catch (RuntimeException e) {
             log.warn("reload of {} failed: {}; the running configuration stays", cli.configFile(), e.toString());
+            throw new ConfigException("the reload failed: " + e);
         }
     }
 

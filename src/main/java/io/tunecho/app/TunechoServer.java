@@ -10,10 +10,12 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.tunecho.app.config.ConfigException;
-import io.tunecho.app.config.Setting;
 import io.tunecho.app.config.Settings;
 import io.tunecho.app.config.Transport;
 import io.tunecho.app.config.TunechoConfig;
+import io.tunecho.control.EventLog;
+import io.tunecho.control.HostControl;
+import io.tunecho.control.PcapCapture;
 import io.tunecho.handler.PacketCounters;
 import io.tunecho.handler.ResponderPipeline;
 import io.tunecho.hosts.Clock;
@@ -32,7 +34,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running tunecho: one TUN channel per queue of the TUN device ({@link TunChannel} on epoll, or
@@ -45,23 +46,20 @@ public final class TunechoServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<AbstractTunChannel> channels;
     private final String transport;
-    private final AtomicReference<HostTable> hosts;
+    private final HostControl control;
     private final PacketCounters counters;
     private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
-    private volatile TunechoConfig config;
+    private final ResponderPipeline responder;
+    private final PcapCapture capture;
 
-    /** Settings that a running server cannot change: they shape the interface or the event loops. */
-    private static final List<Setting<?>> RESTART_SETTINGS = List.of(Settings.INTERFACE_NAME,
-            Settings.INTERFACE_ADDRESS, Settings.INTERFACE_MTU, Settings.INTERFACE_QUEUES, Settings.TRANSPORT,
-            Settings.SEED, Settings.MAX_DELAYED);
-
-    private TunechoServer(EventLoopGroup group, List<AbstractTunChannel> channels, AtomicReference<HostTable> hosts,
-            PacketCounters counters, String transport, TunechoConfig config) {
-        this.config = config;
+    private TunechoServer(EventLoopGroup group, List<AbstractTunChannel> channels, HostControl control,
+            PacketCounters counters, String transport, ResponderPipeline responder, PcapCapture capture) {
+        this.responder = responder;
+        this.capture = capture;
         this.group = group;
         this.transport = transport;
         this.channels = List.copyOf(channels);
-        this.hosts = hosts;
+        this.control = control;
         this.counters = counters;
         for (AbstractTunChannel ch : channels) {
             ch.closeFuture().addListener(f -> closed.trySuccess(null));
@@ -86,8 +84,28 @@ public final class TunechoServer implements AutoCloseable {
     /** Opens and configures the interface and starts answering; fails without leaving anything behind. */
     public static TunechoServer start(TunechoConfig config) throws Exception {
         PacketCounters counters = new PacketCounters();
-        AtomicReference<HostTable> hosts = new AtomicReference<>(hostTable(config, null));
-        ResponderPipeline.Builder pipeline = ResponderPipeline.builder(counters, hosts::get)
+        HostTable initial = hostTable(config, null);
+        List<AbstractTunChannel> channels = new ArrayList<>();
+        EventLog events;
+        try {
+            events = new EventLog(config.eventsKeep(), config.eventsFile());
+        } catch (IOException e) {
+            throw new ConfigException(config.label(Settings.EVENTS_FILE) + " " + config.eventsFile()
+                    + " cannot be opened for appending: " + e.getMessage());
+        }
+        HostControl control = new HostControl(config, initial, new ChannelRoutes(channels), events, Clock.SYSTEM);
+        PcapCapture capture = new PcapCapture();
+        if (config.captureFile() != null) {
+            try {
+                capture.start(config.captureFile(), config.captureMaxSize());
+            } catch (IOException e) {
+                control.close();
+                throw new ConfigException(config.label(Settings.CAPTURE_FILE) + " " + config.captureFile()
+                        + " cannot be created: " + e.getMessage());
+            }
+        }
+        ResponderPipeline.Builder pipeline = ResponderPipeline.builder(counters, control.table())
+                .capture(capture)
                 .maxDelayed(config.maxDelayed());
         if (config.seed() != null) {
             pipeline.seed(config.seed());
@@ -101,10 +119,9 @@ public final class TunechoServer implements AutoCloseable {
                 .channel(uring ? IoUringTunChannel.class : TunChannel.class)
                 .option(TunChannelOption.MTU, config.mtu())
                 .option(TunChannelOption.IPV4_ADDRESS, config.interfaceAddress())
-                .option(TunChannelOption.ROUTES, hosts.get().routesOutside(config.interfaceAddress()))
+                .option(TunChannelOption.ROUTES, initial.routesOutside(config.interfaceAddress()))
                 .option(TunChannelOption.MULTI_QUEUE, config.queues() > 1)
                 .handler(responder.initializer());
-        List<AbstractTunChannel> channels = new ArrayList<>();
         TunAddress address = new TunAddress(config.interfaceName());
         for (int queue = 0; queue < config.queues(); queue++) {
             ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
@@ -117,79 +134,54 @@ public final class TunechoServer implements AutoCloseable {
                 }
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS,
                         TimeUnit.SECONDS);
+                control.close();
+                capture.close();
                 Throwable cause = bind.cause();
                 throw cause instanceof Exception ? (Exception) cause : new Exception(cause);
             }
             channels.add((AbstractTunChannel) bind.channel());
         }
-        return new TunechoServer(group, channels, hosts, counters, uring ? "io_uring" : "epoll", config);
+        control.start();
+        return new TunechoServer(group, channels, control, counters, uring ? "io_uring" : "epoll", responder, capture);
+    }
+
+    /** Routes into the interface through the first channel (the interface is the same for every queue). */
+    private static final class ChannelRoutes implements HostControl.Routes {
+        private final List<AbstractTunChannel> channels;
+
+        ChannelRoutes(List<AbstractTunChannel> channels) {
+            this.channels = channels;
+        }
+
+        @Override
+        public void add(IpCidr prefix) throws IOException {
+            channels.get(0).addRoute(prefix);
+        }
+
+        @Override
+        public void delete(IpCidr prefix) throws IOException {
+            channels.get(0).deleteRoute(prefix);
+        }
     }
 
     /**
-     * Applies a new configuration while answering: the host table (entries, profiles, timelines) is replaced at
-     * once, for the next packet; counters and the phase of unchanged timelines carry over, and replies held for a
-     * delay go out as scheduled. Routes follow the host entries. A configuration that changes what needs a new
-     * interface or new event loops (name, address, MTU, queues, transport, seed, max-delayed) is refused whole,
-     * as is one that does not validate: the running configuration stays.
+     * Applies a new configuration while answering (see {@link HostControl#reload}).
      *
-     * @return one line that says what changed
+     * @return one line that says what is in force now
      * @throws ConfigException why the configuration was refused; nothing changed
      */
-    public synchronized String reload(TunechoConfig next) throws ConfigException {
-        TunechoConfig now = config;
-        List<String> restart = new ArrayList<>();
-        for (Setting<?> s : RESTART_SETTINGS) {
-            if (!java.util.Objects.equals(now.get(s), next.get(s))) {
-                restart.add(s.key());
-            }
-        }
-        if (!restart.isEmpty()) {
-            throw new ConfigException(String.join(", ", restart) + (restart.size() == 1 ? " changed" : " changed")
-                    + ": that needs a restart; nothing was changed");
-        }
-        HostTable old = hosts.get();
-        HostTable table = hostTable(next, old);
-        IpCidr subnet = next.interfaceAddress().subnet();
-        List<IpCidr> before = old.routesOutside(subnet);
-        List<IpCidr> after = table.routesOutside(subnet);
-        AbstractTunChannel ch = channel();
-        List<IpCidr> added = new ArrayList<>();
-        try {
-            for (IpCidr r : after) {
-                if (!before.contains(r)) {
-                    ch.addRoute(r);
-                    added.add(r);
-                }
-            }
-        } catch (IOException e) {
-            for (IpCidr r : added) {
-                deleteRouteQuietly(ch, r);
-            }
-            throw new ConfigException("cannot route the new host entries into " + next.interfaceName() + ": "
-                    + e.getMessage() + "; nothing was changed");
-        }
-        hosts.set(table);
-        config = next;
-        for (IpCidr r : before) {
-            if (!after.contains(r)) {
-                deleteRouteQuietly(ch, r);
-            }
-        }
-        return table.toString();
+    public String reload(TunechoConfig next) throws ConfigException {
+        return control.reload(next);
     }
 
-    private static void deleteRouteQuietly(AbstractTunChannel ch, IpCidr route) {
-        try {
-            ch.deleteRoute(route);
-        } catch (IOException e) {
-            LoggerFactory.getLogger(TunechoServer.class).warn("cannot remove the route to {}: {}", route,
-                    e.getMessage());
-        }
+    /** What changes the hosts while running: reloads, the admin API's overrides, the event record. */
+    public HostControl control() {
+        return control;
     }
 
     /** The configuration in force. */
     public TunechoConfig config() {
-        return config;
+        return control.config();
     }
 
     private static boolean ioUringUsable() {
@@ -219,7 +211,17 @@ public final class TunechoServer implements AutoCloseable {
 
     /** The host table in use now. */
     public HostTable hosts() {
-        return hosts.get();
+        return control.current();
+    }
+
+    /** The packet capture (running or not). */
+    public PcapCapture capture() {
+        return capture;
+    }
+
+    /** The pipeline blueprint the channels run (its stages hold the per-channel state). */
+    public ResponderPipeline responder() {
+        return responder;
     }
 
     public PacketCounters counters() {
@@ -248,5 +250,7 @@ public final class TunechoServer implements AutoCloseable {
                 .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             log.warn("the event loops did not stop within {} s", CLOSE_TIMEOUT_SECONDS);
         }
+        control.close();
+        capture.close();
     }
 }

@@ -18,6 +18,8 @@ import java.util.function.Supplier;
  * The one place that builds the answering pipeline, for the server, the tests and the benchmarks alike. Its stages,
  * by name, in the order a packet meets them:
  * <ol>
+ *   <li>{@value #CAPTURE}: {@link CaptureStage}, only when a {@link PacketCapture} is given: every packet read and
+ *       written, to the capture while one runs;</li>
  *   <li>{@value #VERSION}: {@link IpVersionDispatcher}, IPv4 or IPv6;</li>
  *   <li>{@value #IPV4}: {@link Ipv4Validator};</li>
  *   <li>{@value #IPV6}: {@link Ipv6Filter};</li>
@@ -33,6 +35,7 @@ import java.util.function.Supplier;
  * table are shared by all channels.
  */
 public final class ResponderPipeline {
+    public static final String CAPTURE = "capture";
     public static final String VERSION = "version";
     public static final String IPV4 = "ipv4";
     public static final String IPV6 = "ipv6";
@@ -46,6 +49,7 @@ public final class ResponderPipeline {
     private final Clock clock;
     private final long seed;
     private final int maxDelayed;
+    private final CaptureStage capture;
     private final IcmpEchoResponder echo = new IcmpEchoResponder();
     private final AtomicInteger channels = new AtomicInteger();
 
@@ -55,6 +59,7 @@ public final class ResponderPipeline {
         this.clock = b.clock;
         this.seed = b.seed;
         this.maxDelayed = b.maxDelayed;
+        this.capture = b.capture == null ? null : new CaptureStage(b.capture);
     }
 
     /**
@@ -69,6 +74,9 @@ public final class ResponderPipeline {
     public void addTo(ChannelPipeline pipeline) {
         PacketContext packet = new PacketContext();
         SplittableRandom random = new SplittableRandom(seed + channels.getAndIncrement());
+        if (capture != null) {
+            pipeline.addLast(CAPTURE, capture);
+        }
         pipeline.addLast(VERSION, new IpVersionDispatcher(counters, packet))
                 .addLast(IPV4, new Ipv4Validator(counters, packet, false))
                 .addLast(IPV6, new Ipv6Filter(counters, packet))
@@ -103,6 +111,7 @@ public final class ResponderPipeline {
         private Clock clock = Clock.SYSTEM;
         private long seed = ThreadLocalRandom.current().nextLong();
         private int maxDelayed = DEFAULT_MAX_DELAYED;
+        private PacketCapture capture;
 
         private Builder(PacketCounters counters, Supplier<HostTable> hosts) {
             this.counters = Objects.requireNonNull(counters, "counters");
@@ -127,6 +136,12 @@ public final class ResponderPipeline {
                 throw new IllegalArgumentException("maxDelayed must be at least 1: " + maxDelayed);
             }
             this.maxDelayed = maxDelayed;
+            return this;
+        }
+
+        /** Shows every packet read and written to {@code capture} while it is active (a stage at the head). */
+        public Builder capture(PacketCapture capture) {
+            this.capture = capture;
             return this;
         }
 

@@ -65,8 +65,8 @@ public final class HostTable {
         }
         Map<IpCidr, HostEntry> byMatch = new java.util.LinkedHashMap<>();
         for (IpCidr p : answered) {
-            byMatch.put(p, entry(p, HostConfig.DEFAULT_PROFILE, "answer", HostSettings.EMPTY, defaults, 0,
-                    carried.get(p), now));
+            byMatch.put(p, entry(p, HostConfig.DEFAULT_PROFILE, "answer", HostSettings.EMPTY, defaults,
+                    HostSettings.EMPTY, 0, carried.get(p), now));
         }
         for (HostSpec spec : config.hosts()) {
             String profile = spec.profile() == null ? HostConfig.DEFAULT_PROFILE : spec.profile();
@@ -80,7 +80,8 @@ public final class HostTable {
                 layered = layered.overriddenBy(p);
             }
             byMatch.put(spec.match(), entry(spec.match(), profile, spec.source(), spec.settings(),
-                    layered.overriddenBy(spec.settings()), spec.staggerNanos(), carried.get(spec.match()), now));
+                    layered.overriddenBy(spec.settings()), spec.override(), spec.staggerNanos(),
+                    carried.get(spec.match()), now));
         }
         PrefixTable.Builder<HostEntry> b = PrefixTable.builder();
         byMatch.forEach(b::put);
@@ -113,16 +114,18 @@ public final class HostTable {
     }
 
     private static HostEntry entry(IpCidr match, String profile, String source, HostSettings own,
-            HostSettings layered, long stagger, HostEntry previous, long now) {
-        Behaviour base = new Behaviour(layered.toBuilder().timeline(null).build());
+            HostSettings layered, HostSettings override, long stagger, HostEntry previous, long now) {
+        TimelineSpec timelineSpec = override.timeline() != null ? override.timeline() : layered.timeline();
+        HostSettings over = override.toBuilder().timeline(null).build();
+        HostSettings plain = layered.toBuilder().timeline(null).build();
+        Behaviour base = new Behaviour(plain.overriddenBy(over));
         Timeline timeline = null;
-        if (layered.timeline() != null) {
-            TimelineSpec spec = layered.timeline();
-            Behaviour[] steps = new Behaviour[spec.steps().size()];
+        if (timelineSpec != null) {
+            Behaviour[] steps = new Behaviour[timelineSpec.steps().size()];
             for (int i = 0; i < steps.length; i++) {
-                steps[i] = new Behaviour(base.settings().overriddenBy(spec.steps().get(i).settings()));
+                steps[i] = new Behaviour(plain.overriddenBy(timelineSpec.steps().get(i).settings()).overriddenBy(over));
             }
-            timeline = new Timeline(spec, steps);
+            timeline = new Timeline(timelineSpec, steps);
         }
         HostCounters counters = previous != null && previous.counters() != null ? previous.counters()
                 : new HostCounters();
@@ -131,8 +134,8 @@ public final class HostTable {
                 && base.equals(previous.baseBehaviour()) && stagger == previous.staggerNanos()) {
             epoch = previous.epochNanos(); // unchanged: the timeline keeps its phase
         }
-        return new HostEntry(match, HostEntry.Role.HOST, profile, source, own, base, timeline, stagger, epoch,
-                counters);
+        return new HostEntry(match, HostEntry.Role.HOST, profile, source, own, override, base, timeline, stagger,
+                epoch, counters);
     }
 
     private static void excludeSubnetEnds(List<HostEntry> excluded, IpCidr p) {

@@ -36,6 +36,7 @@ public abstract class AbstractTunChannel extends AbstractChannel {
     private final TunChannelConfig config;
     private final TunDevice device;
     private final FileDescriptor fd;
+    private final TunChannelStats stats = new TunChannelStats();
 
     private IoRegistration registration;
     private volatile TunAddress localAddress;
@@ -108,6 +109,11 @@ public abstract class AbstractTunChannel extends AbstractChannel {
     @Override
     protected SocketAddress remoteAddress0() {
         return null;
+    }
+
+    /** Packets and bytes this channel read and wrote. */
+    public TunChannelStats stats() {
+        return stats;
     }
 
     /** The device's descriptor, for the subclass's reads and writes. */

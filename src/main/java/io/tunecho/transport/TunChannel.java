@@ -102,6 +102,7 @@ public class TunChannel extends AbstractTunChannel {
                 }
                 // The kernel refused this one packet (a malformed packet, the link down, ...): fail its write
                 // and go on with the next.
+                stats().writeError();
                 in.remove(e);
                 continue;
             }
@@ -110,6 +111,7 @@ public class TunChannel extends AbstractTunChannel {
                 submit(ops.with(EpollIoOps.EPOLLOUT));
                 return;
             }
+            stats().written(written);
             in.remove();
         }
     }
@@ -168,6 +170,7 @@ public class TunChannel extends AbstractTunChannel {
                     break;
                 }
                 packets++;
+                stats().read(read);
                 buf.writerIndex(buf.writerIndex() + read);
                 handle.lastBytesRead(read);
                 handle.incMessagesRead(1);

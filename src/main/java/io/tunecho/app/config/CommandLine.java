@@ -54,6 +54,8 @@ public final class CommandLine {
             rows.add(new String[] {s.option() + " " + s.metavar(),
                     s.help() + "; " + s.type().describe() + "; default: " + s.defaultText()});
         }
+        rows.add(new String[] {Settings.HTTP_OPTION + " ADDR:PORT", "serve the admin API, metrics and lab page there "
+                + "(http.address and http.port), e.g. 127.0.0.1:9464; default: none"});
         rows.add(new String[] {CHECK, "check the configuration (and that the transport loads), print it, exit"});
         rows.add(new String[] {"-h, --help", "print this help"});
         rows.add(new String[] {"--version", "print the version"});
@@ -140,6 +142,10 @@ public final class CommandLine {
         }
         List<Object> answer = null;
         for (String[] o : options) {
+            if (o[0].equals(Settings.HTTP_OPTION)) {
+                config = http(config, o[1]);
+                continue;
+            }
             Setting s = Settings.byOption(o[0]);
             Object value;
             try {
@@ -160,8 +166,27 @@ public final class CommandLine {
         return new CommandLine(check ? Action.CHECK : Action.SERVE, config, file);
     }
 
+    /** {@code --http ADDR:PORT} ({@code [::1]:9464} for IPv6). */
+    private static TunechoConfig http(TunechoConfig config, String value) throws ConfigException {
+        String v = value.trim();
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0 || colon == v.length() - 1) {
+            throw new ConfigException(Settings.HTTP_OPTION + " '" + v + "' needs ADDR:PORT, e.g. 127.0.0.1:9464");
+        }
+        String address;
+        int port;
+        try {
+            address = Settings.HTTP_ADDRESS.type().parse(v.substring(0, colon));
+            port = Settings.HTTP_PORT.type().parse(v.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(Settings.HTTP_OPTION + " " + e.getMessage());
+        }
+        return config.with(Settings.HTTP_ADDRESS, address, Settings.HTTP_OPTION)
+                .with(Settings.HTTP_PORT, port, Settings.HTTP_OPTION);
+    }
+
     private static void checkKnown(String name) throws ConfigException {
-        if (!name.equals(CONFIG) && Settings.byOption(name) == null) {
+        if (!name.equals(CONFIG) && !name.equals(Settings.HTTP_OPTION) && Settings.byOption(name) == null) {
             throw new ConfigException("unknown option '" + name + "' (try --help)");
         }
     }

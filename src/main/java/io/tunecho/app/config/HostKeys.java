@@ -73,12 +73,12 @@ public final class HostKeys {
             if (node instanceof ConfigNode.Mapping) {
                 ConfigNode.Mapping m = (ConfigNode.Mapping) node;
                 checkKeys(m, label, List.of("p", "r"));
-                double p = PROBABILITY.read(required(m, "p", label), label + ".p");
-                double r = PROBABILITY.read(required(m, "r", label), label + ".r");
+                double p = PROBABILITY.read(required(m, "p", label), join(label, "p"));
+                double r = PROBABILITY.read(required(m, "r", label), join(label, "r"));
                 try {
                     b.loss(LossModel.bursts(p, r));
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigException(node.where() + label + ": " + e.getMessage());
+                    throw new ConfigException(node.where() + label + ": " + e.getMessage(), label);
                 }
                 return;
             }
@@ -207,7 +207,7 @@ public final class HostKeys {
         for (Key k : keys) {
             ConfigNode v = m.entries().get(k.name());
             if (v != null) {
-                k.read(v, label + "." + k.name(), b);
+                k.read(v, join(label, k.name()), b);
             }
         }
     }
@@ -326,16 +326,23 @@ public final class HostKeys {
     private static ConfigNode required(ConfigNode.Mapping m, String key, String label) throws ConfigException {
         ConfigNode v = m.entries().get(key);
         if (v == null) {
-            throw new ConfigException(m.where() + label + " needs '" + key + "'");
+            throw new ConfigException(m.where() + (label.isEmpty() ? "the request" : label) + " needs '" + key + "'",
+                    join(label, key));
         }
         return v;
+    }
+
+    /** {@code label.key}, or {@code key} at the top of a request body. */
+    static String join(String label, String key) {
+        return label.isEmpty() ? key : label + "." + key;
     }
 
     private static void checkKeys(ConfigNode.Mapping m, String label, List<String> known) throws ConfigException {
         for (String key : m.entries().keySet()) {
             if (!known.contains(key)) {
-                throw new ConfigException(m.whereKey(key) + "unknown key '" + key + "' in " + label + " (known keys: "
-                        + String.join(", ", known) + ")");
+                throw new ConfigException(m.whereKey(key) + "unknown key '" + key + "' in "
+                        + (label.isEmpty() ? "the request" : label) + " (known keys: " + String.join(", ", known) + ")",
+                        join(label, key));
             }
         }
     }

@@ -81,9 +81,77 @@ public final class Settings {
             .help("delayed replies held at most, per queue; more are dropped and counted")
             .build();
 
+    public static final Setting<String> HTTP_ADDRESS = Setting.define("http.address", ValueTypes.listenAddress())
+            .defaultValue("127.0.0.1")
+            .help("the address the HTTP server (admin API, metrics, lab page) listens on")
+            .build();
+
+    public static final Setting<Integer> HTTP_PORT = Setting.define("http.port", ValueTypes.integer(1, 65535, ""))
+            .defaultText("none: no HTTP server")
+            .help("the HTTP server's port; setting it turns the server on")
+            .build();
+
+    public static final Setting<String> HTTP_TOKEN = Setting.define("http.token", ValueTypes.token())
+            .defaultText("none")
+            .help("the bearer token every /api request needs (Authorization: Bearer TOKEN)")
+            .build();
+
+    public static final Setting<Boolean> HTTP_ALLOW_OPEN = Setting.define("http.allow-open", ValueTypes.bool())
+            .defaultValue(false)
+            .help("listen on an address other than loopback without a token (anyone who reaches it can change hosts)")
+            .build();
+
+    public static final Setting<Boolean> HTTP_PROTECT_METRICS = Setting.define("http.protect-metrics",
+                    ValueTypes.bool())
+            .defaultValue(false)
+            .help("ask for the token on /metrics and /health too")
+            .build();
+
+    public static final Setting<java.nio.file.Path> CAPTURE_FILE = Setting.define("capture.file", ValueTypes.path())
+            .option("--capture", "FILE")
+            .defaultText("none: no capture")
+            .help("write what tunecho reads and writes to a pcap file (tcpdump -r, Wireshark)")
+            .build();
+
+    public static final Setting<Long> CAPTURE_MAX_SIZE = Setting.define("capture.max-size", ValueTypes.size())
+            .defaultValue(100L * 1024 * 1024)
+            .defaultText("100MB")
+            .help("the capture stops when its file reaches this size")
+            .build();
+
+    public static final Setting<java.nio.file.Path> EVENTS_FILE = Setting.define("events.file", ValueTypes.path())
+            .defaultText("none")
+            .help("append every change of host behaviour to this file, one JSON object per line")
+            .build();
+
+    public static final Setting<Integer> EVENTS_KEEP = Setting.define("events.keep",
+                    ValueTypes.integer(1, 1_000_000, ""))
+            .defaultValue(1000)
+            .help("how many recent changes GET /api/events keeps")
+            .build();
+
+    public static final Setting<LogFormat> LOG_FORMAT = Setting.define("log.format", ValueTypes.choice(LogFormat.class))
+            .defaultValue(LogFormat.TEXT)
+            .help("the log's format: text (readable lines) or json (one JSON object per line, logback's JsonEncoder)")
+            .build();
+
+    public static final Setting<Long> LOG_SUMMARY_INTERVAL = Setting.define("log.summary-interval",
+                    ValueTypes.duration())
+            .defaultText("none")
+            .help("log a summary line of the counters this often")
+            .build();
+
     /** Every setting, in the order of the help text and the config file. */
     public static final List<Setting<?>> ALL = List.of(INTERFACE_NAME, INTERFACE_ADDRESS, INTERFACE_MTU,
-            INTERFACE_QUEUES, TRANSPORT, ANSWER, PROFILES, HOSTS, SEED, MAX_DELAYED);
+            INTERFACE_QUEUES, TRANSPORT, ANSWER, PROFILES, HOSTS, SEED, MAX_DELAYED, HTTP_ADDRESS, HTTP_PORT,
+            HTTP_TOKEN, HTTP_ALLOW_OPEN, HTTP_PROTECT_METRICS, CAPTURE_FILE, CAPTURE_MAX_SIZE, EVENTS_FILE,
+            EVENTS_KEEP, LOG_FORMAT, LOG_SUMMARY_INTERVAL);
+
+    /**
+     * Options that set more than one setting: {@code --http ADDR:PORT} sets {@code http.address} and
+     * {@code http.port}.
+     */
+    static final String HTTP_OPTION = "--http";
 
     private Settings() {
     }

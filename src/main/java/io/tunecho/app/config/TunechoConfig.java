@@ -100,6 +100,48 @@ public final class TunechoConfig {
         return get(Settings.MAX_DELAYED);
     }
 
+    /** The HTTP server's port, or {@code null} when it is off. */
+    public Integer httpPort() {
+        return get(Settings.HTTP_PORT);
+    }
+
+    public String httpAddress() {
+        return get(Settings.HTTP_ADDRESS);
+    }
+
+    public String httpToken() {
+        return get(Settings.HTTP_TOKEN);
+    }
+
+    public boolean httpProtectMetrics() {
+        return get(Settings.HTTP_PROTECT_METRICS);
+    }
+
+    public java.nio.file.Path captureFile() {
+        return get(Settings.CAPTURE_FILE);
+    }
+
+    public long captureMaxSize() {
+        return get(Settings.CAPTURE_MAX_SIZE);
+    }
+
+    public java.nio.file.Path eventsFile() {
+        return get(Settings.EVENTS_FILE);
+    }
+
+    public int eventsKeep() {
+        return get(Settings.EVENTS_KEEP);
+    }
+
+    public LogFormat logFormat() {
+        return get(Settings.LOG_FORMAT);
+    }
+
+    /** Nanoseconds between summary lines, or {@code null} for none. */
+    public Long logSummaryInterval() {
+        return get(Settings.LOG_SUMMARY_INTERVAL);
+    }
+
     /** What the host table is built from. */
     public HostConfig hostConfig() {
         return new HostConfig(interfaceAddress(), answer(), profiles(), hosts());
@@ -123,6 +165,17 @@ public final class TunechoConfig {
             }
         }
         HostKeys.checkProfiles(hosts(), profiles(), "hosts");
+        if (httpPort() != null && httpToken() == null && !get(Settings.HTTP_ALLOW_OPEN)
+                && !isLoopback(httpAddress())) {
+            throw new ConfigException(label(Settings.HTTP_ADDRESS) + " " + httpAddress() + " is not a loopback address "
+                    + "and http.token is not set: anyone who reaches it could change the hosts; set http.token, or "
+                    + "http.allow-open: true if that is what you want");
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        IpCidr a = IpCidr.parse(address);
+        return a.isIpv4() ? (a.ipv4Address() >>> 24) == 127 : a.high() == 0 && a.low() == 1;
     }
 
     /** The settings that differ from the defaults, {@code key=value}, for logs and tests. */

@@ -23,16 +23,16 @@ public interface ValueType<T> {
      */
     default T read(ConfigNode node, String name) throws ConfigException {
         if (!(node instanceof ConfigNode.Scalar)) {
-            throw new ConfigException(node.where() + name + " must be a single value, not " + node.kind());
+            throw new ConfigException(node.where() + name + " must be a single value, not " + node.kind(), name);
         }
         ConfigNode.Scalar scalar = (ConfigNode.Scalar) node;
         if (scalar.isNull()) {
-            throw new ConfigException(node.where() + name + " has no value; give " + describe());
+            throw new ConfigException(node.where() + name + " has no value; give " + describe(), name);
         }
         try {
             return parse(scalar.text());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(node.where() + name + " " + e.getMessage());
+            throw new ConfigException(node.where() + name + " " + e.getMessage(), name);
         }
     }
 

@@ -368,6 +368,120 @@ public final class ValueTypes {
         };
     }
 
+    /** An address to listen on: an IPv4 or IPv6 address (no host names). */
+    public static ValueType<String> listenAddress() {
+        return new ValueType<>() {
+            @Override
+            public String parse(String text) {
+                String t = text.trim();
+                if (t.startsWith("[") && t.endsWith("]")) {
+                    t = t.substring(1, t.length() - 1);
+                }
+                IpCidr a = IpCidr.parse(t);
+                if (!a.isSingleAddress()) {
+                    throw new IllegalArgumentException("'" + text.trim() + "' is not a single address");
+                }
+                return a.addressText();
+            }
+
+            @Override
+            public String describe() {
+                return "an IP address such as 127.0.0.1 or ::1";
+            }
+        };
+    }
+
+    /** A bearer token: printable ASCII without spaces, at least 8 characters. */
+    public static ValueType<String> token() {
+        return new ValueType<>() {
+            @Override
+            public String parse(String text) {
+                String t = text.trim();
+                if (t.length() < 8 || !t.chars().allMatch(c -> c > ' ' && c < 0x7F)) {
+                    throw new IllegalArgumentException("is not a usable token; give " + describe());
+                }
+                return t;
+            }
+
+            @Override
+            public String describe() {
+                return "at least 8 printable characters without spaces";
+            }
+
+            @Override
+            public String format(String value) {
+                return "(set)";
+            }
+        };
+    }
+
+    /** A file path. */
+    public static ValueType<java.nio.file.Path> path() {
+        return new ValueType<>() {
+            @Override
+            public java.nio.file.Path parse(String text) {
+                String t = text.trim();
+                if (t.isEmpty()) {
+                    throw new IllegalArgumentException("is empty; give a file name");
+                }
+                try {
+                    return java.nio.file.Path.of(t);
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw new IllegalArgumentException("'" + t + "' is not a file name: " + e.getReason());
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "a file name";
+            }
+        };
+    }
+
+    /** A size in bytes: {@code 100MB}, {@code 512KB}, {@code 1GB} (powers of 1024), or plain bytes. */
+    public static ValueType<Long> size() {
+        return new ValueType<>() {
+            @Override
+            public Long parse(String text) {
+                String t = text.trim().toUpperCase(Locale.ROOT);
+                long scale = 1;
+                String n = t;
+                if (t.endsWith("KB")) {
+                    scale = 1L << 10;
+                    n = t.substring(0, t.length() - 2);
+                } else if (t.endsWith("MB")) {
+                    scale = 1L << 20;
+                    n = t.substring(0, t.length() - 2);
+                } else if (t.endsWith("GB")) {
+                    scale = 1L << 30;
+                    n = t.substring(0, t.length() - 2);
+                } else if (t.endsWith("B")) {
+                    n = t.substring(0, t.length() - 1);
+                }
+                long v;
+                try {
+                    v = Long.parseLong(n.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + text.trim() + "' is not a size; give " + describe());
+                }
+                if (v <= 0 || v > (1L << 50) / scale) {
+                    throw new IllegalArgumentException("'" + text.trim() + "' is out of range; give " + describe());
+                }
+                return v * scale;
+            }
+
+            @Override
+            public String describe() {
+                return "a size such as 100MB, 512KB or 1GB";
+            }
+
+            @Override
+            public String format(Long value) {
+                return value % (1L << 20) == 0 ? (value >> 20) + "MB" : value + "B";
+            }
+        };
+    }
+
     static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }

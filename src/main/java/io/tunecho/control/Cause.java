@@ -1,0 +1,22 @@
+package io.tunecho.control;
+
+import java.util.Locale;
+
+/** Why the behaviour of a host changed. */
+public enum Cause {
+    /** The configuration tunecho started with. */
+    CONFIG,
+    /** The config file was read again (SIGHUP, or POST /api/reload). */
+    RELOAD,
+    /** The admin API changed it. */
+    API,
+    /** A timeline moved to its next step. */
+    TIMELINE,
+    /** An override of the admin API ran out. */
+    EXPIRY;
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

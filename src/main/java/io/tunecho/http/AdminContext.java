@@ -1,0 +1,38 @@
+package io.tunecho.http;
+
+import io.tunecho.app.config.ConfigException;
+import io.tunecho.app.config.TunechoConfig;
+import io.tunecho.control.HostControl;
+import io.tunecho.control.PcapCapture;
+import io.tunecho.handler.PacketCounters;
+import io.tunecho.handler.ReplyShaper;
+import io.tunecho.transport.AbstractTunChannel;
+
+import java.util.List;
+
+/**
+ * What the HTTP server shows and controls of a running tunecho.
+ *
+ * @param control   the host table, overrides and events
+ * @param counters  the packet counters of every channel
+ * @param channels  one channel per queue
+ * @param transport {@code epoll} or {@code io_uring}
+ * @param capture   the packet capture
+ * @param reloader  reads the config file again, as SIGHUP does
+ * @param config    the configuration tunecho started with
+ */
+public record AdminContext(HostControl control, PacketCounters counters, List<AbstractTunChannel> channels,
+                           String transport, PcapCapture capture, Reloader reloader, TunechoConfig config) {
+
+    /** Reads the config file again and applies it. */
+    @FunctionalInterface
+    public interface Reloader {
+        /** @return what is in force now; @throws ConfigException why the file was refused */
+        String reload() throws ConfigException;
+    }
+
+    /** The reply shaper of a channel (it holds the delayed replies), or {@code null}. */
+    static ReplyShaper shaper(AbstractTunChannel ch) {
+        return (ReplyShaper) ch.pipeline().get(io.tunecho.handler.ResponderPipeline.REPLIES);
+    }
+}

@@ -1,0 +1,161 @@
+package io.tunecho.http;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tunecho.handler.DropReason;
+import io.tunecho.handler.PacketCounters;
+import io.tunecho.handler.ReplyShaper;
+import io.tunecho.hosts.HostCounters;
+import io.tunecho.hosts.HostEntry;
+import io.tunecho.hosts.HostTable;
+import io.tunecho.transport.AbstractTunChannel;
+import io.tunecho.transport.TunChannelStats;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * tunecho's metrics in Prometheus's text format, through Micrometer's Prometheus registry. Every meter reads a
+ * counter that the packet path keeps anyway, when scraped: turning metrics on adds nothing to a packet. Host entries
+ * are labelled by entry (their prefix), never by address, so the number of series is bounded by the configuration;
+ * the meters of an entry that a reload removed are removed at the next scrape (Micrometer holds the counters
+ * weakly, and the host table holds them while the entry exists).
+ */
+final class Metrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AdminContext context;
+    /** The meters of each host entry's counters, by counters object (kept across reloads with the entry). */
+    private final Map<HostCounters, List<Meter>> hostMeters = new HashMap<>();
+    private HostTable seen;
+
+    Metrics(AdminContext context) {
+        this.context = context;
+        PacketCounters counters = context.counters();
+        String transport = context.transport();
+        for (int q = 0; q < context.channels().size(); q++) {
+            AbstractTunChannel ch = context.channels().get(q);
+            TunChannelStats s = ch.stats();
+            Tags tags = Tags.of("queue", Integer.toString(q), "transport", transport);
+            FunctionCounter.builder("tunecho.packets.read", s, TunChannelStats::packetsRead).tags(tags)
+                    .description("Packets read from the TUN device").register(registry);
+            FunctionCounter.builder("tunecho.packets.written", s, TunChannelStats::packetsWritten).tags(tags)
+                    .description("Packets written to the TUN device").register(registry);
+            FunctionCounter.builder("tunecho.read", s, TunChannelStats::bytesRead).tags(tags).baseUnit("bytes")
+                    .description("Bytes read from the TUN device").register(registry);
+            FunctionCounter.builder("tunecho.written", s, TunChannelStats::bytesWritten).tags(tags).baseUnit("bytes")
+                    .description("Bytes written to the TUN device").register(registry);
+            FunctionCounter.builder("tunecho.write.errors", s, TunChannelStats::writeErrors).tags(tags)
+                    .description("Packets the TUN device refused to take").register(registry);
+            Gauge.builder("tunecho.delayed.replies", ch, c -> held(c, false)).tags(tags)
+                    .description("Replies held back for a delay").register(registry);
+            Gauge.builder("tunecho.delayed", ch, c -> held(c, true)).tags(tags).baseUnit("bytes")
+                    .description("Bytes of the buffers that hold delayed replies").register(registry);
+        }
+        FunctionCounter.builder("tunecho.replies", counters, PacketCounters::repliedCount).tags("kind", "echo")
+                .description("Replies sent, by kind").register(registry);
+        FunctionCounter.builder("tunecho.replies", counters, PacketCounters::icmpErrorCount)
+                .tags("kind", "icmp_error").description("Replies sent, by kind").register(registry);
+        for (DropReason r : DropReason.values()) {
+            FunctionCounter.builder("tunecho.dropped", counters, c -> c.dropped(r)).tags("reason", r.metricName())
+                    .description("Packets dropped, by reason").register(registry);
+        }
+        FunctionCounter.builder("tunecho.reloads", context.control(), c -> c.reloadCounts()[0]).tags("result", "ok")
+                .description("Config reloads, by result").register(registry);
+        FunctionCounter.builder("tunecho.reloads", context.control(), c -> c.reloadCounts()[1])
+                .tags("result", "refused").description("Config reloads, by result").register(registry);
+        FunctionCounter.builder("tunecho.host.events", context.control().events(), e -> e.count())
+                .description("Changes of host behaviour recorded").register(registry);
+        Gauge.builder("tunecho.overrides", context.control(), c -> c.overrides().size())
+                .description("Admin API overrides in force").register(registry);
+        FunctionCounter.builder("tunecho.capture.packets", context.capture(), c -> c.written())
+                .description("Packets written to capture files").register(registry);
+        FunctionCounter.builder("tunecho.capture.dropped", context.capture(), c -> c.dropped())
+                .description("Packets a capture could not keep up with").register(registry);
+        // Two of ProcessorMetrics' names fail Prometheus's naming rules (promtool check metrics): the process's CPU
+        // time in "ns", and a gauge ending in _count. The CPU time comes back under Prometheus's standard name.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                || id.getName().equals("system.cpu.count")));
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            FunctionCounter.builder("process.cpu", (com.sun.management.OperatingSystemMXBean) os,
+                    b -> b.getProcessCpuTime() / 1e9).baseUnit("seconds")
+                    .description("CPU time the process used").register(registry);
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    private static double held(AbstractTunChannel ch, boolean bytes) {
+        ReplyShaper s = AdminContext.shaper(ch);
+        return s == null ? 0 : bytes ? s.heldBytes() : s.held();
+    }
+
+    /** The exposition text; registers the meters of new host entries and removes those of entries gone. */
+    synchronized String scrape() {
+        syncHosts(context.control().current());
+        return registry.scrape();
+    }
+
+    private void syncHosts(HostTable table) {
+        if (table == seen) {
+            return;
+        }
+        Map<HostCounters, List<Meter>> keep = new HashMap<>();
+        for (HostEntry e : table.entries()) {
+            HostCounters c = e.counters();
+            List<Meter> meters = hostMeters.remove(c);
+            if (meters == null) {
+                meters = register(e);
+            }
+            keep.put(c, meters);
+        }
+        for (List<Meter> gone : hostMeters.values()) {
+            for (Meter m : gone) {
+                registry.remove(m);
+            }
+        }
+        hostMeters.clear();
+        hostMeters.putAll(keep);
+        seen = table;
+    }
+
+    private List<Meter> register(HostEntry e) {
+        HostCounters c = e.counters();
+        Tags tags = Tags.of("entry", e.match().toString());
+        List<Meter> meters = new ArrayList<>();
+        meters.add(FunctionCounter.builder("tunecho.host.requests", c, HostCounters::requests).tags(tags)
+                .description("Requests to a host entry's addresses").register(registry));
+        meters.add(FunctionCounter.builder("tunecho.host.replies", c, HostCounters::replies).tags(tags)
+                .description("Replies from a host entry's addresses").register(registry));
+        meters.add(FunctionCounter.builder("tunecho.host.unreachable", c, HostCounters::unreachable).tags(tags)
+                .description("Destination unreachable sent for a host entry's addresses")
+                .register(registry));
+        for (HostCounters.Drop d : HostCounters.Drop.values()) {
+            meters.add(FunctionCounter.builder("tunecho.host.dropped", c, x -> x.dropped(d))
+                    .tags(tags.and("reason", d.metricName())).description("Requests a host entry dropped, by reason")
+                    .register(registry));
+        }
+        meters.add(Gauge.builder("tunecho.host.last.probed", c, x -> x.lastProbedMillis() / 1000.0).tags(tags)
+                .baseUnit("seconds").description("When a host entry's address was last probed (Unix time)")
+                .strongReference(true).register(registry));
+        return meters;
+    }
+}

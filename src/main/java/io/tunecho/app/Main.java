@@ -90,7 +90,7 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
         AdminServer http = null;
         if (config.httpPort() != null) {
-            AdminContext context = new AdminContext(server.control(), server.counters(), server.channels(),
+            AdminContext context = new AdminContext(server.control(), server.counters(), server::channels,
                     server.transport(), server.capture(), () -> reloadFile(server, cli, args), config);
             try {
                 http = AdminServer.start(config.httpAddress(), config.httpPort(), config.httpToken(),
@@ -116,11 +116,7 @@ public final class Main {
             server.control().executor().scheduleAtFixedRate(() -> log.info("summary: {}", server.counters()),
                     every, every, TimeUnit.NANOSECONDS);
         }
-        AtomicBoolean stopRequested = new AtomicBoolean();
-        SignalHandler stop = s -> {
-            stopRequested.set(true);
-            server.channels().forEach(AbstractTunChannel::close);
-        };
+        SignalHandler stop = s -> server.stop();
         Signal.handle(new Signal("TERM"), stop);
         Signal.handle(new Signal("INT"), stop);
         Signal.handle(new Signal("HUP"), s -> reload(server, cli, args, log));
@@ -130,7 +126,7 @@ public final class Main {
         }
         server.close();
         log.info("stopped; {}", server.counters());
-        if (!stopRequested.get()) {
+        if (!server.stopRequested()) {
             err.println("tunecho: the interface " + config.interfaceName() + " went away (deleted?); stopped");
             return EXIT_RUNTIME;
         }

@@ -42,28 +42,35 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TunechoServer implements AutoCloseable {
     private static final int CLOSE_TIMEOUT_SECONDS = 10;
+    private static final int RECREATE_SECONDS = 1;
 
     private final EventLoopGroup group;
-    private final List<AbstractTunChannel> channels;
+    private final Bootstrap bootstrap;
+    private final TunechoConfig config;
+    private volatile List<AbstractTunChannel> channels;
     private final String transport;
     private final HostControl control;
     private final PacketCounters counters;
     private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
     private final ResponderPipeline responder;
     private final PcapCapture capture;
+    private volatile boolean stopping;
+    private volatile boolean stopRequested;
+    private boolean recreating;
 
-    private TunechoServer(EventLoopGroup group, List<AbstractTunChannel> channels, HostControl control,
-            PacketCounters counters, String transport, ResponderPipeline responder, PcapCapture capture) {
+    private TunechoServer(TunechoConfig config, EventLoopGroup group, Bootstrap bootstrap,
+            List<AbstractTunChannel> channels, HostControl control, PacketCounters counters, String transport,
+            ResponderPipeline responder, PcapCapture capture) {
+        this.config = config;
+        this.group = group;
+        this.bootstrap = bootstrap;
         this.responder = responder;
         this.capture = capture;
-        this.group = group;
         this.transport = transport;
         this.channels = List.copyOf(channels);
         this.control = control;
         this.counters = counters;
-        for (AbstractTunChannel ch : channels) {
-            ch.closeFuture().addListener(f -> closed.trySuccess(null));
-        }
+        watch(this.channels);
     }
 
     /**
@@ -93,7 +100,8 @@ public final class TunechoServer implements AutoCloseable {
             throw new ConfigException(config.label(Settings.EVENTS_FILE) + " " + config.eventsFile()
                     + " cannot be opened for appending: " + e.getMessage());
         }
-        HostControl control = new HostControl(config, initial, new ChannelRoutes(channels), events, Clock.SYSTEM);
+        ChannelRoutes routes = new ChannelRoutes(channels);
+        HostControl control = new HostControl(config, initial, routes, events, Clock.SYSTEM);
         PcapCapture capture = new PcapCapture();
         if (config.captureFile() != null) {
             try {
@@ -122,6 +130,25 @@ public final class TunechoServer implements AutoCloseable {
                 .option(TunChannelOption.ROUTES, initial.routesOutside(config.interfaceAddress()))
                 .option(TunChannelOption.MULTI_QUEUE, config.queues() > 1)
                 .handler(responder.initializer());
+        try {
+            channels.addAll(bindAll(bootstrap, config));
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS,
+                    TimeUnit.SECONDS);
+            control.close();
+            capture.close();
+            throw e;
+        }
+        control.start();
+        TunechoServer server = new TunechoServer(config, group, bootstrap, channels, control, counters,
+                uring ? "io_uring" : "epoll", responder, capture);
+        routes.channels = server::channels;
+        return server;
+    }
+
+    /** Binds one channel per queue; on failure closes those it bound and throws the cause. */
+    private static List<AbstractTunChannel> bindAll(Bootstrap bootstrap, TunechoConfig config) throws Exception {
+        List<AbstractTunChannel> bound = new ArrayList<>();
         TunAddress address = new TunAddress(config.interfaceName());
         for (int queue = 0; queue < config.queues(); queue++) {
             ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
@@ -129,38 +156,109 @@ public final class TunechoServer implements AutoCloseable {
                 if (bind.channel().isRegistered()) { // a channel that failed in its constructor never was
                     bind.channel().close().awaitUninterruptibly();
                 }
-                for (AbstractTunChannel ch : channels) {
+                for (AbstractTunChannel ch : bound) {
                     ch.close().awaitUninterruptibly();
                 }
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS,
-                        TimeUnit.SECONDS);
-                control.close();
-                capture.close();
                 Throwable cause = bind.cause();
                 throw cause instanceof Exception ? (Exception) cause : new Exception(cause);
             }
-            channels.add((AbstractTunChannel) bind.channel());
+            bound.add((AbstractTunChannel) bind.channel());
         }
-        control.start();
-        return new TunechoServer(group, channels, control, counters, uring ? "io_uring" : "epoll", responder, capture);
+        return bound;
+    }
+
+    /** When a channel closes: the end, unless the server re-creates its interface. */
+    private void watch(List<AbstractTunChannel> generation) {
+        for (AbstractTunChannel ch : generation) {
+            ch.closeFuture().addListener(f -> channelClosed(generation));
+        }
+    }
+
+    private synchronized void channelClosed(List<AbstractTunChannel> generation) {
+        if (stopping || !config.recreateInterface()) {
+            closed.trySuccess(null);
+            return;
+        }
+        if (recreating || generation != channels) {
+            return;
+        }
+        recreating = true;
+        for (AbstractTunChannel ch : generation) {
+            ch.close();
+        }
+        LoggerFactory.getLogger(TunechoServer.class).warn("the interface {} went away; re-creating it every {} s",
+                config.interfaceName(), RECREATE_SECONDS);
+        control.executor().schedule(this::recreate, RECREATE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** On the control thread: binds the channels again (a new interface), with the routes of the hosts now. */
+    private void recreate() {
+        if (stopping) {
+            return;
+        }
+        Logger log = LoggerFactory.getLogger(TunechoServer.class);
+        List<AbstractTunChannel> fresh;
+        try {
+            fresh = bindAll(bootstrap, config);
+            for (IpCidr route : control.current().routesOutside(config.interfaceAddress())) {
+                fresh.get(0).addRoute(route);
+            }
+        } catch (Exception e) {
+            log.debug("re-creating {} failed: {}", config.interfaceName(), e.toString());
+            control.executor().schedule(this::recreate, RECREATE_SECONDS, TimeUnit.SECONDS);
+            return;
+        }
+        synchronized (this) {
+            if (stopping) {
+                fresh.forEach(AbstractTunChannel::close);
+                return;
+            }
+            channels = List.copyOf(fresh);
+            recreating = false;
+            watch(channels);
+        }
+        log.info("re-created {}: answering again", config.interfaceName());
+    }
+
+    /** Stops answering: closes the channels (an interface that tunecho created disappears); see {@link #close()}. */
+    public void stop() {
+        stopRequested = true;
+        stopping = true;
+        for (AbstractTunChannel ch : channels) {
+            ch.close();
+        }
+        closed.trySuccess(null);
+    }
+
+    /** Whether {@link #stop()} was called (rather than the interface going away). */
+    public boolean stopRequested() {
+        return stopRequested;
     }
 
     /** Routes into the interface through the first channel (the interface is the same for every queue). */
     private static final class ChannelRoutes implements HostControl.Routes {
-        private final List<AbstractTunChannel> channels;
+        private volatile java.util.function.Supplier<List<AbstractTunChannel>> channels;
 
-        ChannelRoutes(List<AbstractTunChannel> channels) {
-            this.channels = channels;
+        ChannelRoutes(List<AbstractTunChannel> initial) {
+            this.channels = () -> initial;
         }
 
         @Override
         public void add(IpCidr prefix) throws IOException {
-            channels.get(0).addRoute(prefix);
+            channel().addRoute(prefix);
         }
 
         @Override
         public void delete(IpCidr prefix) throws IOException {
-            channels.get(0).deleteRoute(prefix);
+            channel().deleteRoute(prefix);
+        }
+
+        private AbstractTunChannel channel() throws IOException {
+            List<AbstractTunChannel> list = channels.get();
+            if (list.isEmpty() || !list.get(0).isActive()) {
+                throw new IOException("the interface is not there now (being re-created?)");
+            }
+            return list.get(0);
         }
     }
 
@@ -240,6 +338,7 @@ public final class TunechoServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        stopping = true;
         Logger log = LoggerFactory.getLogger(TunechoServer.class);
         for (AbstractTunChannel ch : channels) {
             if (!ch.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

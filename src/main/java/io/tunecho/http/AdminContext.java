@@ -15,13 +15,14 @@ import java.util.List;
  *
  * @param control   the host table, overrides and events
  * @param counters  the packet counters of every channel
- * @param channels  one channel per queue
+ * @param channels  one channel per queue, as they are now (an interface may be re-created)
  * @param transport {@code epoll} or {@code io_uring}
  * @param capture   the packet capture
  * @param reloader  reads the config file again, as SIGHUP does
  * @param config    the configuration tunecho started with
  */
-public record AdminContext(HostControl control, PacketCounters counters, List<AbstractTunChannel> channels,
+public record AdminContext(HostControl control, PacketCounters counters,
+                           java.util.function.Supplier<List<AbstractTunChannel>> channels,
                            String transport, PcapCapture capture, Reloader reloader, TunechoConfig config) {
 
     /** Reads the config file again and applies it. */

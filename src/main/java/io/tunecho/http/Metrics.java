@@ -40,29 +40,37 @@ final class Metrics {
     /** The meters of each host entry's counters, by counters object (kept across reloads with the entry). */
     private final Map<HostCounters, List<Meter>> hostMeters = new HashMap<>();
     private HostTable seen;
+    /** Micrometer holds the objects of function counters weakly: these live as long as the registry. */
+    private final List<Object> held = new ArrayList<>();
 
     Metrics(AdminContext context) {
         this.context = context;
         PacketCounters counters = context.counters();
         String transport = context.transport();
-        for (int q = 0; q < context.channels().size(); q++) {
-            AbstractTunChannel ch = context.channels().get(q);
-            TunChannelStats s = ch.stats();
+        for (int q = 0; q < context.channels().get().size(); q++) {
+            int queue = q;
+            java.util.function.Supplier<AbstractTunChannel> ch = () -> {
+                List<AbstractTunChannel> now = context.channels().get();
+                return now.size() > queue ? now.get(queue) : null;
+            };
             Tags tags = Tags.of("queue", Integer.toString(q), "transport", transport);
-            FunctionCounter.builder("tunecho.packets.read", s, TunChannelStats::packetsRead).tags(tags)
-                    .description("Packets read from the TUN device").register(registry);
-            FunctionCounter.builder("tunecho.packets.written", s, TunChannelStats::packetsWritten).tags(tags)
-                    .description("Packets written to the TUN device").register(registry);
-            FunctionCounter.builder("tunecho.read", s, TunChannelStats::bytesRead).tags(tags).baseUnit("bytes")
-                    .description("Bytes read from the TUN device").register(registry);
-            FunctionCounter.builder("tunecho.written", s, TunChannelStats::bytesWritten).tags(tags).baseUnit("bytes")
-                    .description("Bytes written to the TUN device").register(registry);
-            FunctionCounter.builder("tunecho.write.errors", s, TunChannelStats::writeErrors).tags(tags)
-                    .description("Packets the TUN device refused to take").register(registry);
-            Gauge.builder("tunecho.delayed.replies", ch, c -> held(c, false)).tags(tags)
+            QueueCounts counts = new QueueCounts(ch);
+            held.add(counts);
+            FunctionCounter.builder("tunecho.packets.read", counts, c -> c.get(QueueCounts.PACKETS_READ))
+                    .tags(tags).description("Packets read from the TUN device").register(registry);
+            FunctionCounter.builder("tunecho.packets.written", counts, c -> c.get(QueueCounts.PACKETS_WRITTEN))
+                    .tags(tags).description("Packets written to the TUN device").register(registry);
+            FunctionCounter.builder("tunecho.read", counts, c -> c.get(QueueCounts.BYTES_READ)).tags(tags)
+                    .baseUnit("bytes").description("Bytes read from the TUN device").register(registry);
+            FunctionCounter.builder("tunecho.written", counts, c -> c.get(QueueCounts.BYTES_WRITTEN)).tags(tags)
+                    .baseUnit("bytes").description("Bytes written to the TUN device").register(registry);
+            FunctionCounter.builder("tunecho.write.errors", counts, c -> c.get(QueueCounts.WRITE_ERRORS))
+                    .tags(tags).description("Packets the TUN device refused to take").register(registry);
+            Gauge.builder("tunecho.delayed.replies", ch, c -> held(c.get(), false)).tags(tags).strongReference(true)
                     .description("Replies held back for a delay").register(registry);
-            Gauge.builder("tunecho.delayed", ch, c -> held(c, true)).tags(tags).baseUnit("bytes")
-                    .description("Bytes of the buffers that hold delayed replies").register(registry);
+            Gauge.builder("tunecho.delayed", ch, c -> held(c.get(), true)).tags(tags).baseUnit("bytes")
+                    .strongReference(true).description("Bytes of the buffers that hold delayed replies")
+                    .register(registry);
         }
         FunctionCounter.builder("tunecho.replies", counters, PacketCounters::repliedCount).tags("kind", "echo")
                 .description("Replies sent, by kind").register(registry);
@@ -103,7 +111,51 @@ final class Metrics {
         new UptimeMetrics().bindTo(registry);
     }
 
+    /**
+     * A queue's counters across the channels that served it: an interface re-created gives the queue a new channel
+     * whose counts start at 0, so the final counts of the channels before it are kept, and the sum only grows.
+     */
+    private static final class QueueCounts {
+        static final int PACKETS_READ = 0;
+        static final int PACKETS_WRITTEN = 1;
+        static final int BYTES_READ = 2;
+        static final int BYTES_WRITTEN = 3;
+        static final int WRITE_ERRORS = 4;
+
+        private final java.util.function.Supplier<AbstractTunChannel> channel;
+        private final long[] retired = new long[5];
+        private final long[] current = new long[5];
+        private AbstractTunChannel seen;
+
+        QueueCounts(java.util.function.Supplier<AbstractTunChannel> channel) {
+            this.channel = channel;
+        }
+
+        synchronized double get(int field) {
+            AbstractTunChannel ch = channel.get();
+            if (ch != seen) {
+                for (int i = 0; i < retired.length; i++) {
+                    retired[i] += current[i];
+                    current[i] = 0;
+                }
+                seen = ch;
+            }
+            if (ch != null) {
+                TunChannelStats s = ch.stats();
+                current[PACKETS_READ] = s.packetsRead();
+                current[PACKETS_WRITTEN] = s.packetsWritten();
+                current[BYTES_READ] = s.bytesRead();
+                current[BYTES_WRITTEN] = s.bytesWritten();
+                current[WRITE_ERRORS] = s.writeErrors();
+            }
+            return retired[field] + current[field];
+        }
+    }
+
     private static double held(AbstractTunChannel ch, boolean bytes) {
+        if (ch == null) {
+            return 0;
+        }
         ReplyShaper s = AdminContext.shaper(ch);
         return s == null ? 0 : bytes ? s.heldBytes() : s.held();
     }

@@ -202,7 +202,8 @@ final class Routes {
         ObjectNode o = Json.MAPPER.createObjectNode();
         ArrayNode queues = o.putArray("channels");
         String down = null;
-        for (AbstractTunChannel ch : context.channels()) {
+        List<AbstractTunChannel> channels = context.channels().get();
+        for (AbstractTunChannel ch : channels) {
             ObjectNode c = queues.addObject();
             c.put("id", ch.id().asShortText());
             c.put("interface", ch.localAddress() == null ? null : ch.localAddress().name());
@@ -211,7 +212,7 @@ final class Routes {
                 down = "channel " + ch.id().asShortText() + " is closed (the interface went away?)";
             }
         }
-        if (context.channels().isEmpty()) {
+        if (channels.isEmpty()) {
             down = "no channel";
         }
         o.put("status", down == null ? "answering" : "down");

@@ -46,6 +46,12 @@ public final class Settings {
             .help("queues of the TUN device, each read on its own thread")
             .build();
 
+    public static final Setting<Boolean> INTERFACE_RECREATE = Setting.define("interface.recreate", ValueTypes.bool())
+            .defaultValue(false)
+            .help("when the interface is deleted under tunecho, create it again (every second until it can) instead "
+                    + "of stopping with exit code 1")
+            .build();
+
     public static final Setting<Transport> TRANSPORT = Setting.define("transport", ValueTypes.choice(Transport.class))
             .option("--transport", "T")
             .defaultValue(Transport.EPOLL)
@@ -143,7 +149,7 @@ public final class Settings {
 
     /** Every setting, in the order of the help text and the config file. */
     public static final List<Setting<?>> ALL = List.of(INTERFACE_NAME, INTERFACE_ADDRESS, INTERFACE_MTU,
-            INTERFACE_QUEUES, TRANSPORT, ANSWER, PROFILES, HOSTS, SEED, MAX_DELAYED, HTTP_ADDRESS, HTTP_PORT,
+            INTERFACE_QUEUES, INTERFACE_RECREATE, TRANSPORT, ANSWER, PROFILES, HOSTS, SEED, MAX_DELAYED, HTTP_ADDRESS, HTTP_PORT,
             HTTP_TOKEN, HTTP_ALLOW_OPEN, HTTP_PROTECT_METRICS, CAPTURE_FILE, CAPTURE_MAX_SIZE, EVENTS_FILE,
             EVENTS_KEEP, LOG_FORMAT, LOG_SUMMARY_INTERVAL);
 

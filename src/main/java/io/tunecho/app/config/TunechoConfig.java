@@ -71,6 +71,11 @@ public final class TunechoConfig {
         return get(Settings.INTERFACE_QUEUES);
     }
 
+    /** Whether an interface deleted under tunecho is created again. */
+    public boolean recreateInterface() {
+        return get(Settings.INTERFACE_RECREATE);
+    }
+
     public Transport transport() {
         return get(Settings.TRANSPORT);
     }

@@ -114,6 +114,7 @@ public final class TunechoServer implements AutoCloseable {
         }
         ResponderPipeline.Builder pipeline = ResponderPipeline.builder(counters, control.table())
                 .capture(capture)
+                .ipv6(config.interfaceAddress6() != null)
                 .maxDelayed(config.maxDelayed());
         if (config.seed() != null) {
             pipeline.seed(config.seed());
@@ -127,7 +128,8 @@ public final class TunechoServer implements AutoCloseable {
                 .channel(uring ? IoUringTunChannel.class : TunChannel.class)
                 .option(TunChannelOption.MTU, config.mtu())
                 .option(TunChannelOption.IPV4_ADDRESS, config.interfaceAddress())
-                .option(TunChannelOption.ROUTES, initial.routesOutside(config.interfaceAddress()))
+                .option(TunChannelOption.IPV6_ADDRESS, config.interfaceAddress6())
+                .option(TunChannelOption.ROUTES, initial.routesOutside(config.hostConfig().subnets()))
                 .option(TunChannelOption.MULTI_QUEUE, config.queues() > 1)
                 .handler(responder.initializer());
         try {
@@ -200,7 +202,7 @@ public final class TunechoServer implements AutoCloseable {
         List<AbstractTunChannel> fresh;
         try {
             fresh = bindAll(bootstrap, config);
-            for (IpCidr route : control.current().routesOutside(config.interfaceAddress())) {
+            for (IpCidr route : control.current().routesOutside(config.hostConfig().subnets())) {
                 fresh.get(0).addRoute(route);
             }
         } catch (Exception e) {

@@ -46,7 +46,7 @@ public final class HostControl implements AutoCloseable {
 
     /** Settings that a running server cannot change: they shape the interface or the event loops. */
     public static final List<Setting<?>> RESTART_SETTINGS = List.of(Settings.INTERFACE_NAME,
-            Settings.INTERFACE_ADDRESS, Settings.INTERFACE_MTU, Settings.INTERFACE_QUEUES, Settings.INTERFACE_RECREATE,
+            Settings.INTERFACE_ADDRESS, Settings.INTERFACE_ADDRESS6, Settings.INTERFACE_MTU, Settings.INTERFACE_QUEUES, Settings.INTERFACE_RECREATE,
             Settings.TRANSPORT,
             Settings.SEED, Settings.MAX_DELAYED, Settings.HTTP_ADDRESS, Settings.HTTP_PORT, Settings.HTTP_TOKEN,
             Settings.HTTP_ALLOW_OPEN, Settings.HTTP_PROTECT_METRICS, Settings.EVENTS_FILE, Settings.EVENTS_KEEP,
@@ -262,9 +262,9 @@ public final class HostControl implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        IpCidr subnet = cfg.interfaceAddress().subnet();
-        List<IpCidr> before = old.routesOutside(subnet);
-        List<IpCidr> after = next.routesOutside(subnet);
+        List<IpCidr> subnets = cfg.hostConfig().subnets();
+        List<IpCidr> before = old.routesOutside(subnets);
+        List<IpCidr> after = next.routesOutside(subnets);
         List<IpCidr> added = new ArrayList<>();
         try {
             for (IpCidr r : after) {
@@ -313,7 +313,7 @@ public final class HostControl implements AutoCloseable {
             hosts.add(new HostSpec(e.getKey(), e.getValue().profile(), HostSettings.EMPTY, 0, "api",
                     e.getValue().settings()));
         }
-        return new HostConfig(base.interfaceAddress(), base.answer(), base.profiles(), hosts);
+        return new HostConfig(base.interfaceAddress(), base.interfaceAddress6(), base.answer(), base.profiles(), hosts);
     }
 
     /** One event per entry whose behaviour changed, was added or was removed. */

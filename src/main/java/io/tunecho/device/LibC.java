@@ -29,6 +29,7 @@ final class LibC {
     static final int F_SETFL = 4;
 
     static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_CLOEXEC = 02000000;
 

@@ -15,6 +15,7 @@ import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.IpAddresses;
 import io.tunecho.wire.IpCidr;
 import io.tunecho.wire.Ipv4Packet;
+import io.tunecho.wire.Ipv6Packet;
 
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -29,7 +30,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Drops what no host would accept: destinations that are broadcast or multicast (Linux ignores echo requests to
  * those), not answered, or a subnet's network address; and sources that a host treats as martians once it knows its
- * subnets (a subnet's broadcast address, or the destination's own address). Every drop is counted, globally and,
+ * subnets (a subnet's broadcast address, or the destination's own address). IPv4 and IPv6 alike. Every drop is counted, globally and,
  * for a host's own decisions, at its entry.
  *
  * <p>The table is read through a {@link Supplier} for each packet, so that a new configuration takes effect with the
@@ -56,8 +57,8 @@ public final class HostLookup extends PacketHandler {
 
     @Override
     protected void packetRead(ChannelHandlerContext ctx, ByteBuf buf) {
-        if (packet.ip != packet.ipv4) {
-            drop(DropReason.IPV6, buf); // no IPv6 host yet
+        if (packet.ip == packet.ipv6) {
+            ipv6(ctx, buf);
             return;
         }
         Ipv4Packet ip = packet.ipv4;
@@ -82,15 +83,37 @@ public final class HostLookup extends PacketHandler {
             drop(DropReason.BAD_SOURCE, buf);
             return;
         }
-        HostCounters hostCounters = entry.counters();
-        hostCounters.request(System.currentTimeMillis());
-        Behaviour b = entry.isTimed() ? entry.behaviourAt(clock.nanoTime(), entry.offsetOfIpv4(dst))
-                : entry.baseBehaviour();
-        if (b.mayRefuse() && refused(ctx, buf, table, entry, b, dst)) {
+        answer(ctx, buf, table, entry, entry.offsetOfIpv4(dst), AddressStates.ipv4Key(dst));
+    }
+
+    private void ipv6(ChannelHandlerContext ctx, ByteBuf buf) {
+        Ipv6Packet ip = packet.ipv6;
+        long dstHi = ip.destinationHigh();
+        long dstLo = ip.destinationLow();
+        HostTable table = hosts.get();
+        HostEntry entry = table.lookupIpv6(dstHi, dstLo);
+        if (entry == null || !entry.isHost()) {
+            drop(DropReason.NOT_ANSWERED, buf);
             return;
         }
-        if (b.rate() > 0 && !states().takeToken(states().slot(AddressStates.ipv4Key(dst)), b.rate(),
-                clock.nanoTime())) {
+        if (ip.sourceHigh() == dstHi && ip.sourceLow() == dstLo) {
+            drop(DropReason.BAD_SOURCE, buf);
+            return;
+        }
+        long offset = entry.match().prefixLength() >= 64 ? dstLo - entry.match().low() : 0;
+        answer(ctx, buf, table, entry, offset, AddressStates.ipv6Key(dstHi, dstLo));
+    }
+
+    /** The host's behaviour now: refuse (down, unreachable, loss, rate) or pass on with the entry and behaviour. */
+    private void answer(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, HostEntry entry, long offset,
+            long stateKey) {
+        HostCounters hostCounters = entry.counters();
+        hostCounters.request(System.currentTimeMillis());
+        Behaviour b = entry.isTimed() ? entry.behaviourAt(clock.nanoTime(), offset) : entry.baseBehaviour();
+        if (b.mayRefuse() && refused(ctx, buf, table, entry, b, stateKey)) {
+            return;
+        }
+        if (b.rate() > 0 && !states().takeToken(states().slot(stateKey), b.rate(), clock.nanoTime())) {
             hostCounters.drop(HostCounters.Drop.RATE);
             drop(DropReason.RATE_LIMITED, buf);
             return;
@@ -103,7 +126,7 @@ public final class HostLookup extends PacketHandler {
 
     /** Applies state and loss; returns whether the packet was consumed (dropped, or answered with an error). */
     private boolean refused(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, HostEntry entry, Behaviour b,
-            int dst) {
+            long stateKey) {
         if (b.state() == HostState.DOWN) {
             entry.counters().drop(HostCounters.Drop.DOWN);
             drop(DropReason.HOST_DOWN, buf);
@@ -117,7 +140,7 @@ public final class HostLookup extends PacketHandler {
         boolean lost;
         if (loss.isBursty()) {
             AddressStates s = states();
-            int slot = s.slot(AddressStates.ipv4Key(dst));
+            int slot = s.slot(stateKey);
             int decision = loss.decide(s.inBurst(slot), random);
             s.setInBurst(slot, (decision & 2) != 0);
             lost = (decision & 1) != 0;
@@ -138,12 +161,16 @@ public final class HostLookup extends PacketHandler {
      */
     private void sendUnreachable(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, HostEntry entry,
             Behaviour b) {
-        IpCidr gateway = b.gateway() != null ? b.gateway() : table.defaultGateway();
-        HostEntry gatewayEntry = table.lookupIpv4(gateway.ipv4Address());
+        IpCidr gateway = table.gatewayFor(entry, b);
+        HostEntry gatewayEntry = gateway.isIpv4() ? table.lookupIpv4(gateway.ipv4Address())
+                : table.lookupIpv6(gateway.high(), gateway.low());
         Behaviour gb = gatewayEntry != null && gatewayEntry.isHost() ? gatewayEntry.baseBehaviour() : b;
-        ByteBuf error = IcmpErrors.ipv4(ctx.alloc(), packet.ipv4, gateway.ipv4Address(),
-                IcmpMessage.V4.DESTINATION_UNREACHABLE, IcmpErrors.CODE_HOST_UNREACHABLE, 0, gb.ttl(),
-                errorId++ & 0xFFFF);
+        ByteBuf error = gateway.isIpv4()
+                ? IcmpErrors.ipv4(ctx.alloc(), packet.ipv4, gateway.ipv4Address(),
+                        IcmpMessage.V4.DESTINATION_UNREACHABLE, IcmpErrors.CODE_HOST_UNREACHABLE, 0, gb.ttl(),
+                        errorId++ & 0xFFFF)
+                : IcmpErrors.ipv6(ctx.alloc(), packet.ipv6, gateway.high(), gateway.low(),
+                        IcmpMessage.V6.DESTINATION_UNREACHABLE, IcmpErrors.CODE_V6_ADDRESS_UNREACHABLE, 0, gb.ttl());
         buf.release();
         entry.counters().unreachableSent();
         packet.host = gatewayEntry;

@@ -5,13 +5,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.InternetChecksum;
 import io.tunecho.wire.Ipv4Packet;
+import io.tunecho.wire.Ipv6Packet;
 
 /**
- * Answers ICMP echo requests, in place: the request's own buffer becomes the echo reply (addresses swapped, the
- * destination's {@linkplain PacketContext#replyTtl() reply TTL}, type 0, identifier, sequence and payload
- * untouched, both checksums updated incrementally per RFC 1624). IP options of the request are not echoed: the
- * fixed header moves forward over them, so the payload stays where it is. Other ICMP messages, and requests that
- * are short or corrupt, are dropped.
+ * Answers ICMP echo requests, IPv4 and IPv6, in place: the request's own buffer becomes the echo reply (addresses
+ * swapped, the destination's {@linkplain PacketContext#replyTtl() reply TTL or hop limit}, type 0 or 129,
+ * identifier, sequence and payload untouched, checksums updated incrementally per RFC 1624). IP options and IPv6
+ * extension headers of the request are not echoed: the fixed header moves forward over them, so the payload stays
+ * where it is. Other ICMP messages, and requests that are short or corrupt, are dropped.
  *
  * <p>Stateless: one instance may serve every channel.
  */
@@ -22,11 +23,12 @@ public final class IcmpEchoResponder implements ProtocolHandler {
     @Override
     public void handle(ChannelHandlerContext ctx, ByteBuf buf, PacketContext packet, Answer answer) {
         IcmpMessage icmp = packet.icmp();
+        boolean v6 = packet.ip().version() == 6;
         if (!icmp.hasHeader()) {
             answer.drop(DropReason.ICMP_TRUNCATED, buf);
             return;
         }
-        if (icmp.type() != IcmpMessage.V4.ECHO_REQUEST || icmp.code() != 0) {
+        if (icmp.type() != (v6 ? IcmpMessage.V6.ECHO_REQUEST : IcmpMessage.V4.ECHO_REQUEST) || icmp.code() != 0) {
             answer.drop(DropReason.NOT_ECHO_REQUEST, buf);
             return;
         }
@@ -34,9 +36,36 @@ public final class IcmpEchoResponder implements ProtocolHandler {
             answer.drop(DropReason.BAD_ICMP_CHECKSUM, buf);
             return;
         }
-        icmp.setTypeAndCodeAndUpdateChecksum(IcmpMessage.V4.ECHO_REPLY, 0);
-        toReplyHeader(packet.ipv4(), packet.replyTtl());
+        if (v6) {
+            // The pseudo-header's sum does not change when the addresses swap: the type is the only word to update.
+            icmp.setTypeAndCodeAndUpdateChecksum(IcmpMessage.V6.ECHO_REPLY, 0);
+            toReplyHeader(packet.ipv6(), packet.replyTtl());
+        } else {
+            icmp.setTypeAndCodeAndUpdateChecksum(IcmpMessage.V4.ECHO_REPLY, 0);
+            toReplyHeader(packet.ipv4(), packet.replyTtl());
+        }
         ctx.write(buf, ctx.voidPromise());
+    }
+
+    /**
+     * Turns the request's IPv6 header into the reply's: addresses swapped, the reply hop limit, and no extension
+     * headers (Linux's echo replies carry none): the fixed header moves forward to end where the ICMPv6 message
+     * starts.
+     */
+    private static void toReplyHeader(Ipv6Packet ip, int hopLimit) {
+        ByteBuf buf = ip.buffer();
+        int icmp = ip.upperLayerOffset();
+        int icmpLength = ip.upperLayerLength();
+        if (icmp != ip.offset() + Ipv6Packet.HEADER_LENGTH) {
+            int fixed = icmp - Ipv6Packet.HEADER_LENGTH;
+            buf.setBytes(fixed, buf, ip.offset(), Ipv6Packet.HEADER_LENGTH);
+            buf.readerIndex(fixed);
+            ip.wrap(buf, fixed);
+            ip.setNextHeader(IcmpMessage.PROTOCOL_V6);
+            ip.setPayloadLength(icmpLength);
+        }
+        ip.swapAddresses();
+        ip.setHopLimit(hopLimit);
     }
 
     /** Turns the request's IPv4 header into the reply's: addresses swapped, the reply TTL, no options. */

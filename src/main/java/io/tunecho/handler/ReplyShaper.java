@@ -13,6 +13,7 @@ import io.tunecho.hosts.HostEntry;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.InternetChecksum;
 import io.tunecho.wire.Ipv4Packet;
+import io.tunecho.wire.Ipv6Packet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private final RandomGenerator random;
     private final int maxDelayed;
     private final Ipv4Packet replyIp = new Ipv4Packet();
+    private final Ipv6Packet replyIp6 = new Ipv6Packet();
     private final IcmpMessage replyIcmp = new IcmpMessage();
     private final long[] flowKeys = new long[FLOWS];
     private final long[] flowDeadlines = new long[FLOWS];
@@ -212,13 +214,25 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
      * there is room, and updates the checksum to match, so that the reply arrives and its data differs.
      */
     private void corruptEchoPayload(ByteBuf reply) {
-        Ipv4Packet ip = replyIp.wrap(reply);
-        if (ip.version() != Ipv4Packet.VERSION || ip.protocol() != IcmpMessage.PROTOCOL_V4) {
-            return;
+        IcmpMessage icmp;
+        int echoReply;
+        if ((reply.getUnsignedByte(reply.readerIndex()) >> 4) == Ipv6Packet.VERSION) {
+            Ipv6Packet ip = replyIp6.wrap(reply);
+            if (ip.check() != null || ip.upperLayerProtocol() != IcmpMessage.PROTOCOL_V6) {
+                return;
+            }
+            icmp = replyIcmp.wrapPayloadOf(ip);
+            echoReply = IcmpMessage.V6.ECHO_REPLY;
+        } else {
+            Ipv4Packet ip = replyIp.wrap(reply);
+            if (ip.protocol() != IcmpMessage.PROTOCOL_V4) {
+                return;
+            }
+            icmp = replyIcmp.wrapPayloadOf(ip);
+            echoReply = IcmpMessage.V4.ECHO_REPLY;
         }
-        IcmpMessage icmp = replyIcmp.wrapPayloadOf(ip);
         int data = icmp.length() - IcmpMessage.HEADER_LENGTH;
-        if (icmp.type() != IcmpMessage.V4.ECHO_REPLY || data <= 0) {
+        if (icmp.type() != echoReply || data <= 0) {
             return;
         }
         int skip = data > 16 ? 16 : 0;

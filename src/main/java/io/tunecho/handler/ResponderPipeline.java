@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  *       written, to the capture while one runs;</li>
  *   <li>{@value #VERSION}: {@link IpVersionDispatcher}, IPv4 or IPv6;</li>
  *   <li>{@value #IPV4}: {@link Ipv4Validator};</li>
- *   <li>{@value #IPV6}: {@link Ipv6Filter};</li>
+ *   <li>{@value #IPV6}: {@link Ipv6Validator};</li>
  *   <li>{@value #REPLIES}: {@link ReplyShaper}, an outbound stage: the replies and ICMP errors written by the
  *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
  *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination, and what it does now;</li>
@@ -50,6 +50,7 @@ public final class ResponderPipeline {
     private final long seed;
     private final int maxDelayed;
     private final CaptureStage capture;
+    private final boolean ipv6;
     private final IcmpEchoResponder echo = new IcmpEchoResponder();
     private final AtomicInteger channels = new AtomicInteger();
 
@@ -60,6 +61,7 @@ public final class ResponderPipeline {
         this.seed = b.seed;
         this.maxDelayed = b.maxDelayed;
         this.capture = b.capture == null ? null : new CaptureStage(b.capture);
+        this.ipv6 = b.ipv6;
     }
 
     /**
@@ -79,11 +81,11 @@ public final class ResponderPipeline {
         }
         pipeline.addLast(VERSION, new IpVersionDispatcher(counters, packet))
                 .addLast(IPV4, new Ipv4Validator(counters, packet, false))
-                .addLast(IPV6, new Ipv6Filter(counters, packet))
+                .addLast(IPV6, new Ipv6Validator(counters, packet, ipv6, false))
                 .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
                 .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split()))
                 .addLast(PROTOCOLS, new ProtocolDispatcher(counters, packet,
-                        Map.of(IcmpMessage.PROTOCOL_V4, echo), Map.of()))
+                        Map.of(IcmpMessage.PROTOCOL_V4, echo), Map.of(IcmpMessage.PROTOCOL_V6, echo)))
                 .addLast(ERRORS, ErrorLogger.INSTANCE);
     }
 
@@ -112,6 +114,7 @@ public final class ResponderPipeline {
         private long seed = ThreadLocalRandom.current().nextLong();
         private int maxDelayed = DEFAULT_MAX_DELAYED;
         private PacketCapture capture;
+        private boolean ipv6 = true;
 
         private Builder(PacketCounters counters, Supplier<HostTable> hosts) {
             this.counters = Objects.requireNonNull(counters, "counters");
@@ -136,6 +139,15 @@ public final class ResponderPipeline {
                 throw new IllegalArgumentException("maxDelayed must be at least 1: " + maxDelayed);
             }
             this.maxDelayed = maxDelayed;
+            return this;
+        }
+
+        /**
+         * Whether IPv6 is answered (the interface has an IPv6 address); when not, every IPv6 packet is dropped and
+         * counted as {@code ipv6}. Default: true.
+         */
+        public Builder ipv6(boolean answered) {
+            this.ipv6 = answered;
             return this;
         }
 

@@ -24,10 +24,12 @@ public final class HostTable {
     private final List<HostEntry> entries;
     private final IpCidr interfaceAddress;
     private final IpCidr defaultGateway;
+    private final IpCidr defaultGateway6;
     private final HostConfig config;
 
     private HostTable(PrefixTable<HostEntry> table, List<IpCidr> answered, List<HostEntry> entries,
-            HostConfig config, IpCidr defaultGateway) {
+            HostConfig config, IpCidr defaultGateway, IpCidr defaultGateway6) {
+        this.defaultGateway6 = defaultGateway6;
         this.table = table;
         this.answered = answered;
         this.entries = entries;
@@ -60,7 +62,7 @@ public final class HostTable {
         HostSettings defaults = HostSettings.BUILT_IN.overriddenBy(
                 config.profiles().getOrDefault(HostConfig.DEFAULT_PROFILE, HostSettings.EMPTY));
         List<IpCidr> answered = new ArrayList<>();
-        for (IpCidr p : config.answer().isEmpty() ? List.of(config.interfaceAddress().subnet()) : config.answer()) {
+        for (IpCidr p : config.answer().isEmpty() ? config.subnets() : config.answer()) {
             answered.add(p.subnet());
         }
         Map<IpCidr, HostEntry> byMatch = new java.util.LinkedHashMap<>();
@@ -91,6 +93,14 @@ public final class HostTable {
             excludeSubnetEnds(excluded, p);
         }
         excluded.add(HostEntry.excluded(config.interfaceAddress().address(), HostEntry.Role.OWN_ADDRESS));
+        if (config.interfaceAddress6() != null) {
+            IpCidr own6 = config.interfaceAddress6();
+            excluded.add(HostEntry.excluded(own6.address(), HostEntry.Role.OWN_ADDRESS));
+            if (own6.prefixLength() < 127) { // the subnet-router anycast address: for routers, not hosts
+                IpCidr anycast = own6.subnet().address();
+                excluded.add(HostEntry.excluded(anycast, HostEntry.Role.NETWORK));
+            }
+        }
         for (HostEntry x : excluded) {
             for (HostSpec spec : config.hosts()) {
                 if (spec.match().equals(x.match())) {
@@ -102,7 +112,9 @@ public final class HostTable {
             b.put(x.match(), x);
         }
         IpCidr gateway = defaultGateway(config.interfaceAddress());
-        HostTable t = new HostTable(b.build(), List.copyOf(answered), List.copyOf(byMatch.values()), config, gateway);
+        IpCidr gateway6 = config.interfaceAddress6() == null ? null : defaultGateway6(config.interfaceAddress6());
+        HostTable t = new HostTable(b.build(), List.copyOf(answered), List.copyOf(byMatch.values()), config, gateway,
+                gateway6);
         t.checkGateways();
         return t;
     }
@@ -157,6 +169,18 @@ public final class HostTable {
         return IpCidr.ipv4(g, 32);
     }
 
+    /** The IPv6 subnet's last address but one, or {@code null} for a /127 or /128. */
+    private static IpCidr defaultGateway6(IpCidr address6) {
+        if (address6.prefixLength() >= 127) {
+            return null;
+        }
+        IpCidr net = address6.subnet();
+        long hi = net.high() | ~io.tunecho.wire.IpAddresses.highMask(address6.prefixLength());
+        long lo = net.low() | ~io.tunecho.wire.IpAddresses.lowMask(address6.prefixLength());
+        IpCidr g = IpCidr.ipv6(hi, lo - 1, 128);
+        return g.equals(address6.address()) ? IpCidr.ipv6(hi, lo - 2, 128) : g;
+    }
+
     /** Every unreachable host needs a gateway to report it, and tunecho must answer for that address. */
     private void checkGateways() {
         for (HostEntry e : entries) {
@@ -173,15 +197,34 @@ public final class HostTable {
         if (b.state() != HostState.UNREACHABLE && b.gateway() == null) {
             return;
         }
-        IpCidr g = b.gateway() != null ? b.gateway() : defaultGateway;
+        IpCidr g = gatewayFor(e, b);
         if (g == null) {
             throw new IllegalArgumentException(e.source() + ": " + e.match() + " is unreachable but has no gateway to "
                     + "report it; set 'gateway' to an answered address");
         }
-        if (!g.isIpv4() || !answersIpv4(g.ipv4Address())) {
+        if (g.isIpv6() != e.match().isIpv6()) {
+            throw new IllegalArgumentException(e.source() + ": gateway " + g.addressText() + " of " + e.match()
+                    + " is of the other IP version");
+        }
+        if (!answers(g)) {
             throw new IllegalArgumentException(e.source() + ": gateway " + g.addressText() + " of " + e.match()
                     + " is not an address tunecho answers for (the kernel would not accept ICMP from it)");
         }
+    }
+
+    /** The address that reports the entry unreachable: its behaviour's gateway, or the table's default. */
+    public IpCidr gatewayFor(HostEntry e, Behaviour b) {
+        if (b.gateway() != null && b.gateway().isIpv6() == e.match().isIpv6()) {
+            return b.gateway();
+        }
+        return e.match().isIpv6() ? defaultGateway6 : defaultGateway;
+    }
+
+    /** Whether a virtual host answers this address. */
+    public boolean answers(IpCidr address) {
+        HostEntry e = address.isIpv4() ? lookupIpv4(address.ipv4Address())
+                : lookupIpv6(address.high(), address.low());
+        return e != null && e.isHost();
     }
 
     /** The entry for an IPv4 address, or {@code null} when no entry covers it. */
@@ -205,6 +248,11 @@ public final class HostTable {
         return defaultGateway;
     }
 
+    /** The IPv6 address that reports an unreachable IPv6 host whose behaviour names no gateway, or {@code null}. */
+    public IpCidr defaultGateway6() {
+        return defaultGateway6;
+    }
+
     /** The answered prefixes, host bits cleared. */
     public List<IpCidr> answered() {
         return answered;
@@ -225,10 +273,19 @@ public final class HostTable {
      * each needs a route into the interface.
      */
     public List<IpCidr> routesOutside(IpCidr subnet) {
+        return routesOutside(List.of(subnet.subnet()));
+    }
+
+    /** The routes needed beside the interface's own subnets (see {@link #routesOutside(IpCidr)}). */
+    public List<IpCidr> routesOutside(List<IpCidr> subnets) {
         java.util.Set<IpCidr> candidates = new java.util.LinkedHashSet<>();
         TreeSet<Integer> lengths = new TreeSet<>();
         for (HostEntry e : entries) {
-            if (!subnet.subnet().contains(e.match())) {
+            boolean inside = false;
+            for (IpCidr subnet : subnets) {
+                inside |= subnet.subnet().contains(e.match());
+            }
+            if (!inside) {
                 candidates.add(e.match());
                 lengths.add(e.match().prefixLength() + (e.match().isIpv6() ? 1000 : 0));
             }
@@ -267,14 +324,22 @@ public final class HostTable {
     @Override
     public String toString() {
         StringBuilder d = new StringBuilder();
-        IpCidr subnet = interfaceAddress.subnet();
         for (IpCidr p : answered) {
             d.append(d.length() == 0 ? "" : ", ").append(p);
-            if (!subnet.contains(p)) {
-                d.append(" (routed: outside ").append(subnet).append(')');
+            boolean inside = false;
+            for (IpCidr subnet : config.subnets()) {
+                inside |= subnet.contains(p);
+            }
+            if (!inside) {
+                d.append(" (routed: outside ").append(p.isIpv4() ? interfaceAddress.subnet()
+                        : config.interfaceAddress6() == null ? "the IPv4 subnet" : config.interfaceAddress6().subnet())
+                        .append(')');
             }
         }
         d.append(" except ").append(interfaceAddress.addressText());
+        if (config.interfaceAddress6() != null) {
+            d.append(", ").append(config.interfaceAddress6().addressText());
+        }
         int hosts = config.hosts().size();
         if (hosts > 0) {
             d.append("; ").append(hosts).append(hosts == 1 ? " host entry" : " host entries");

@@ -17,6 +17,7 @@ import io.tunecho.wire.IpCidr;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.SocketAddress;
 
 /**
@@ -183,39 +184,50 @@ public abstract class AbstractTunChannel extends AbstractChannel {
         if (config.isLinkUp()) {
             NetInterfaces.setUp(name);
         }
+        IpCidr address6 = config.getIpv6Address();
+        if (address6 != null) {
+            NetInterfaces.addIpv6Address(name, (Inet6Address) address6.inetAddress(), address6.prefixLength());
+        }
         for (IpCidr route : config.getRoutes()) {
-            if (!route.isIpv4()) {
-                throw new IllegalArgumentException("IPv6 routes are not supported yet: " + route);
+            route(name, route, true);
+        }
+    }
+
+    private static void route(String name, IpCidr route, boolean add) throws IOException {
+        IpCidr net = route.subnet();
+        if (net.isIpv4()) {
+            if (add) {
+                NetInterfaces.addRoute(name, (Inet4Address) net.inetAddress(), net.prefixLength());
+            } else {
+                NetInterfaces.deleteRoute(name, (Inet4Address) net.inetAddress(), net.prefixLength());
             }
-            NetInterfaces.addRoute(name, (Inet4Address) route.subnet().inetAddress(), route.prefixLength());
+        } else if (add) {
+            NetInterfaces.addIpv6Route(name, (Inet6Address) net.inetAddress(), net.prefixLength());
+        } else {
+            NetInterfaces.deleteIpv6Route(name, (Inet6Address) net.inetAddress(), net.prefixLength());
         }
     }
 
     /**
      * Routes a prefix into the bound interface now (for addresses answered outside its subnet); a route that is
-     * there already is fine. IPv4 only for now.
+     * there already is fine. IPv4 or IPv6.
      *
      * @throws IOException naming the interface and the error (no permission, the interface went away, ...)
      */
     public void addRoute(IpCidr prefix) throws IOException {
-        requireBoundIpv4(prefix);
-        NetInterfaces.addRoute(localAddress.name(), (Inet4Address) prefix.subnet().inetAddress(),
-                prefix.prefixLength());
+        requireBound();
+        route(localAddress.name(), prefix, true);
     }
 
     /** Removes a route into the bound interface; one that is not there is fine. */
     public void deleteRoute(IpCidr prefix) throws IOException {
-        requireBoundIpv4(prefix);
-        NetInterfaces.deleteRoute(localAddress.name(), (Inet4Address) prefix.subnet().inetAddress(),
-                prefix.prefixLength());
+        requireBound();
+        route(localAddress.name(), prefix, false);
     }
 
-    private void requireBoundIpv4(IpCidr prefix) {
+    private void requireBound() {
         if (!isActive()) {
             throw new IllegalStateException("the channel is not bound to an interface");
-        }
-        if (!prefix.isIpv4()) {
-            throw new IllegalArgumentException("IPv6 routes are not supported yet: " + prefix);
         }
     }
 

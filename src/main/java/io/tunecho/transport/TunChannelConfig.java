@@ -26,6 +26,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private final AbstractTunChannel channel;
     private volatile Integer mtu;
     private volatile IpCidr ipv4Address;
+    private volatile IpCidr ipv6Address;
     private volatile List<IpCidr> routes = List.of();
     private volatile boolean linkUp = true;
     private volatile boolean multiQueue;
@@ -44,6 +45,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), TunChannelOption.MTU, TunChannelOption.IPV4_ADDRESS,
+                TunChannelOption.IPV6_ADDRESS,
                 TunChannelOption.ROUTES, TunChannelOption.LINK_UP, TunChannelOption.MULTI_QUEUE,
                 TunChannelOption.READS_IN_FLIGHT);
     }
@@ -56,6 +58,9 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         }
         if (option == TunChannelOption.IPV4_ADDRESS) {
             return (T) ipv4Address;
+        }
+        if (option == TunChannelOption.IPV6_ADDRESS) {
+            return (T) ipv6Address;
         }
         if (option == TunChannelOption.ROUTES) {
             return (T) routes;
@@ -80,6 +85,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
             setMtu((Integer) value);
         } else if (option == TunChannelOption.IPV4_ADDRESS) {
             setIpv4Address((IpCidr) value);
+        } else if (option == TunChannelOption.IPV6_ADDRESS) {
+            setIpv6Address((IpCidr) value);
         } else if (option == TunChannelOption.ROUTES) {
             setRoutes((List<IpCidr>) value);
         } else if (option == TunChannelOption.LINK_UP) {
@@ -119,6 +126,18 @@ public final class TunChannelConfig extends DefaultChannelConfig {
             throw new IllegalArgumentException("IPV4_ADDRESS must be an IPv4 address, not " + address);
         }
         this.ipv4Address = address;
+        return this;
+    }
+
+    public IpCidr getIpv6Address() {
+        return ipv6Address;
+    }
+
+    public TunChannelConfig setIpv6Address(IpCidr address) {
+        if (address != null && !address.isIpv6()) {
+            throw new IllegalArgumentException("IPV6_ADDRESS must be an IPv6 address, not " + address);
+        }
+        this.ipv6Address = address;
         return this;
     }
 

@@ -21,8 +21,14 @@ public final class TunChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<IpCidr> IPV4_ADDRESS = valueOf(TunChannelOption.class, "IPV4_ADDRESS");
 
     /**
-     * Extra prefixes routed into the interface (for addresses answered outside the interface's own subnet); IPv4
-     * only for now. Default: none.
+     * The kernel's IPv6 address and prefix on the interface, e.g. {@code fd00:198:18::1/64}, added at bind time.
+     * Unset: none is added.
+     */
+    public static final ChannelOption<IpCidr> IPV6_ADDRESS = valueOf(TunChannelOption.class, "IPV6_ADDRESS");
+
+    /**
+     * Extra prefixes routed into the interface (for addresses answered outside the interface's own subnets), IPv4
+     * and IPv6. Default: none.
      */
     public static final ChannelOption<List<IpCidr>> ROUTES = valueOf(TunChannelOption.class, "ROUTES");
 

@@ -22,6 +22,9 @@ public final class IcmpErrors {
     public static final int CODE_PORT_UNREACHABLE = 3;
     /** Time exceeded code, ICMPv4 (RFC 792) and ICMPv6 (RFC 4443 3.3) alike: fragment reassembly time exceeded. */
     public static final int CODE_REASSEMBLY_TIME_EXCEEDED = 1;
+    /** ICMPv6 destination unreachable codes (RFC 4443 3.1). */
+    public static final int CODE_V6_ADDRESS_UNREACHABLE = 3;
+    public static final int CODE_V6_PORT_UNREACHABLE = 4;
     /** ICMPv6 parameter problem code (RFC 4443 3.4): erroneous header field encountered. */
     public static final int CODE_V6_ERRONEOUS_HEADER_FIELD = 0;
     /** The largest ICMPv6 error, headers included: the IPv6 minimum MTU (RFC 4443 2.4 (c)). */

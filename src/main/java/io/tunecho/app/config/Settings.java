@@ -32,6 +32,13 @@ public final class Settings {
             .help("the kernel's IPv4 address and prefix on the interface")
             .build();
 
+    public static final Setting<IpCidr> INTERFACE_ADDRESS6 = Setting.define("interface.address6",
+                    ValueTypes.ipv6InterfaceAddress())
+            .option("--address6", "CIDR")
+            .defaultText("none: IPv4 only")
+            .help("the kernel's IPv6 address and prefix on the interface; its subnet is answered too")
+            .build();
+
     public static final Setting<Integer> INTERFACE_MTU = Setting.define("interface.mtu",
                     ValueTypes.integer(TunChannelConfig.MIN_MTU, TunChannelConfig.MAX_MTU, "an MTU of "))
             .option("--mtu", "N")
@@ -148,7 +155,8 @@ public final class Settings {
             .build();
 
     /** Every setting, in the order of the help text and the config file. */
-    public static final List<Setting<?>> ALL = List.of(INTERFACE_NAME, INTERFACE_ADDRESS, INTERFACE_MTU,
+    public static final List<Setting<?>> ALL = List.of(INTERFACE_NAME, INTERFACE_ADDRESS, INTERFACE_ADDRESS6,
+            INTERFACE_MTU,
             INTERFACE_QUEUES, INTERFACE_RECREATE, TRANSPORT, ANSWER, PROFILES, HOSTS, SEED, MAX_DELAYED, HTTP_ADDRESS, HTTP_PORT,
             HTTP_TOKEN, HTTP_ALLOW_OPEN, HTTP_PROTECT_METRICS, CAPTURE_FILE, CAPTURE_MAX_SIZE, EVENTS_FILE,
             EVENTS_KEEP, LOG_FORMAT, LOG_SUMMARY_INTERVAL);

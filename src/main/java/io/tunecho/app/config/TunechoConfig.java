@@ -63,6 +63,11 @@ public final class TunechoConfig {
         return get(Settings.INTERFACE_ADDRESS);
     }
 
+    /** The kernel's IPv6 address and prefix on the interface, or {@code null}. */
+    public IpCidr interfaceAddress6() {
+        return get(Settings.INTERFACE_ADDRESS6);
+    }
+
     public int mtu() {
         return get(Settings.INTERFACE_MTU);
     }
@@ -149,7 +154,7 @@ public final class TunechoConfig {
 
     /** What the host table is built from. */
     public HostConfig hostConfig() {
-        return new HostConfig(interfaceAddress(), answer(), profiles(), hosts());
+        return new HostConfig(interfaceAddress(), interfaceAddress6(), answer(), profiles(), hosts());
     }
 
     /** Checks the rules that span settings; messages name each setting as it was given. */
@@ -160,13 +165,15 @@ public final class TunechoConfig {
                     + "other address to answer; give a shorter prefix or an 'answer' list");
         }
         for (IpCidr p : answer()) {
-            if (!p.isIpv4()) {
-                throw new ConfigException(label(Settings.ANSWER) + " " + p + ": IPv6 is not answered yet");
+            if (p.isIpv6() && interfaceAddress6() == null) {
+                throw new ConfigException(label(Settings.ANSWER) + " " + p + " is IPv6: give the interface an IPv6 "
+                        + "address too (interface.address6, --address6)", Settings.ANSWER.key());
             }
         }
         for (HostSpec h : hosts()) {
-            if (!h.match().isIpv4()) {
-                throw new ConfigException(h.source() + ": hosts: " + h.match() + ": IPv6 is not answered yet");
+            if (h.match().isIpv6() && interfaceAddress6() == null) {
+                throw new ConfigException(h.source() + ": hosts: " + h.match() + " is IPv6: give the interface an IPv6 "
+                        + "address too (interface.address6, --address6)", "hosts");
             }
         }
         HostKeys.checkProfiles(hosts(), profiles(), "hosts");

@@ -112,6 +112,40 @@ public final class ValueTypes {
         };
     }
 
+    /** An interface's IPv6 address with its prefix length ({@code fd00:198:18::1/64}): not the subnet's first. */
+    public static ValueType<IpCidr> ipv6InterfaceAddress() {
+        return new ValueType<>() {
+            @Override
+            public IpCidr parse(String text) {
+                String t = text.trim();
+                if (t.indexOf('/') < 0) {
+                    throw new IllegalArgumentException("'" + t + "' needs a prefix length, e.g. " + t + "/64");
+                }
+                IpCidr a = IpCidr.parse(t);
+                if (!a.isIpv6()) {
+                    throw new IllegalArgumentException("'" + t + "' is not an IPv6 address");
+                }
+                if (a.prefixLength() < 127 && a.isNetworkAddress()) {
+                    throw new IllegalArgumentException(a + " is its subnet's first address (the subnet-router anycast "
+                            + "address); use a host address such as " + IpCidr.ipv6(a.high(), a.low() + 1,
+                            a.prefixLength()));
+                }
+                long hi = a.high();
+                if ((hi >>> 56) == 0xFF || io.tunecho.wire.IpAddresses.isIpv6Loopback(hi, a.low())
+                        || (hi & 0xFFC0_0000_0000_0000L) == 0xFE80_0000_0000_0000L) {
+                    throw new IllegalArgumentException(a + " is a multicast, loopback or link-local address; use a "
+                            + "unique local (fd00::/8) or global address");
+                }
+                return a;
+            }
+
+            @Override
+            public String describe() {
+                return "an IPv6 address with its prefix length, such as fd00:198:18::1/64";
+            }
+        };
+    }
+
     /**
      * A list of values: in a file a YAML list (or a single value), on the command line a comma-separated list.
      */

@@ -93,7 +93,8 @@ class ConfigLoaderTest {
     @Test
     void unknownInterfaceKey() {
         String m = error("interface:\n  nmae: tun1\n");
-        assertEquals("test.yaml:2: unknown key 'nmae' in interface (known keys: name, address, mtu, queues)", m);
+        assertEquals("test.yaml:2: unknown key 'nmae' in interface (known keys: name, address, address6, mtu, queues, "
+                + "recreate)", m);
     }
 
     @Test

@@ -28,6 +28,8 @@ public enum DropReason {
     FRAGMENT("fragment"),
     /** A protocol that nothing answers. */
     UNHANDLED_PROTOCOL("unhandled_protocol"),
+    /** A UDP datagram with a bad length or checksum. */
+    UDP_MALFORMED("udp_malformed"),
     /** An ICMP message shorter than its 8-byte header. */
     ICMP_TRUNCATED("icmp_truncated"),
     BAD_ICMP_CHECKSUM("bad_icmp_checksum"),
@@ -46,6 +48,12 @@ public enum DropReason {
     NOT_ANSWERED("not_answered"),
     /** To a host that is down. */
     HOST_DOWN("host_down"),
+    /** Through a virtual router that is down: everything behind it is. */
+    PATH_DOWN("path_down"),
+    /** The TTL (hop limit) ran out at a virtual router that sent no ICMP error for it (about an ICMP error). */
+    TTL_EXCEEDED("ttl_exceeded"),
+    /** An ICMP error (time exceeded, port unreachable) over the rate limit (RFC 1812 4.3.2.8, Linux's limits). */
+    ICMP_ERROR_RATE_LIMITED("icmp_error_rate_limited"),
     /** Lost, by the host's loss model. */
     LOSS("loss"),
     /** Over the host's rate limit. */

@@ -46,12 +46,20 @@ public final class HostLookup extends PacketHandler {
     private AddressStates states;
     private int errorId;
 
+    private final IcmpErrorLimit errorLimit;
+
     public HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts, Clock clock,
             RandomGenerator random) {
+        this(counters, packet, hosts, clock, random, new IcmpErrorLimit(clock));
+    }
+
+    HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts, Clock clock,
+            RandomGenerator random, IcmpErrorLimit errorLimit) {
         super(counters, packet);
         this.hosts = hosts;
         this.clock = clock;
         this.random = random;
+        this.errorLimit = errorLimit;
         this.errorId = random.nextInt(1 << 16);
     }
 
@@ -110,6 +118,13 @@ public final class HostLookup extends PacketHandler {
         HostCounters hostCounters = entry.counters();
         hostCounters.request(System.currentTimeMillis());
         Behaviour b = entry.isTimed() ? entry.behaviourAt(clock.nanoTime(), offset) : entry.baseBehaviour();
+        IpCidr[] hops = b.hops();
+        packet.pathDelayNanos = 0;
+        packet.hops = hops;
+        packet.hopCount = 0;
+        if (hops.length > 0 && endedOnTheWay(ctx, buf, table, hops)) {
+            return;
+        }
         if (b.mayRefuse() && refused(ctx, buf, table, entry, b, stateKey)) {
             return;
         }
@@ -120,8 +135,120 @@ public final class HostLookup extends PacketHandler {
         }
         packet.host = entry;
         packet.behaviour = b;
-        packet.replyTtl = b.ttl();
+        packet.hopCount = hops.length;
+        packet.replyTtl = Math.max(1, b.ttl() - hops.length); // each router on the way back takes one
         ctx.fireChannelRead(buf);
+    }
+
+    /**
+     * Crosses the virtual routers in front of the host, nearest first. A router that is down loses the packet (and
+     * everything else behind it); where the TTL runs out, that router answers with ICMP time exceeded, after the
+     * delays of the routers before it and its own. Otherwise the packet reaches the host, and its reply will carry
+     * every router's delay.
+     *
+     * @return whether the packet ended on the way (consumed here)
+     */
+    private boolean endedOnTheWay(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, IpCidr[] hops) {
+        boolean v6 = packet.ip == packet.ipv6;
+        int ttl = v6 ? packet.ipv6.hopLimit() : packet.ipv4.ttl();
+        long now = clock.nanoTime();
+        long delay = 0;
+        for (int k = 0; k < hops.length; k++) {
+            IpCidr hop = hops[k];
+            HostEntry router = v6 ? table.lookupIpv6(hop.high(), hop.low()) : table.lookupIpv4(hop.ipv4Address());
+            if (router == null || !router.isHost()) {
+                drop(DropReason.PATH_DOWN, buf); // cannot happen: the table gives every hop an entry
+                return true;
+            }
+            long offset = v6 ? hop.low() - router.match().low() : router.offsetOfIpv4(hop.ipv4Address());
+            Behaviour rb = router.behaviourAt(now, offset);
+            if (rb.state() != HostState.UP) {
+                router.counters().drop(HostCounters.Drop.DOWN);
+                drop(DropReason.PATH_DOWN, buf);
+                return true;
+            }
+            if (ttl - k <= 1) {
+                timeExceeded(ctx, buf, router, rb, hop, k, ttl - k, delay);
+                return true;
+            }
+            delay += rb.sampleDelayNanos(random);
+        }
+        packet.pathDelayNanos = delay;
+        return false;
+    }
+
+    /**
+     * The router at hop {@code k} (0: the nearest) got the packet with TTL {@code ttlThere} and cannot pass it on:
+     * ICMP time exceeded in transit (RFC 792, RFC 4443 3.3), from the router's address, quoting the packet as the
+     * router received it. Never about an ICMP error; subject to the router's own loss and rate, and to the ICMP error
+     * limits.
+     */
+    private void timeExceeded(ChannelHandlerContext ctx, ByteBuf buf, HostEntry router, Behaviour rb, IpCidr hop,
+            int k, int ttlThere, long delayBefore) {
+        router.counters().request(System.currentTimeMillis());
+        if (isIcmpError()) {
+            drop(DropReason.TTL_EXCEEDED, buf);
+            return;
+        }
+        long routerKey = hop.isIpv4() ? AddressStates.ipv4Key(hop.ipv4Address())
+                : AddressStates.ipv6Key(hop.high(), hop.low());
+        if (!rb.loss().isNone() && (rb.loss().decide(false, random) & 1) != 0) {
+            router.counters().drop(HostCounters.Drop.LOSS);
+            drop(DropReason.LOSS, buf);
+            return;
+        }
+        if (rb.rate() > 0 && !states().takeToken(states().slot(routerKey), rb.rate(), clock.nanoTime())) {
+            router.counters().drop(HostCounters.Drop.RATE);
+            drop(DropReason.RATE_LIMITED, buf);
+            return;
+        }
+        if (!errorLimit.allow(routerKey, sourceKey())) {
+            drop(DropReason.ICMP_ERROR_RATE_LIMITED, buf);
+            return;
+        }
+        ByteBuf error;
+        int ttl = Math.max(1, rb.ttl() - k);
+        if (hop.isIpv4()) {
+            Ipv4Packet ip = packet.ipv4;
+            ip.setTtlAndUpdateChecksum(ttlThere); // as the router received it
+            error = IcmpErrors.ipv4(ctx.alloc(), ip, hop.ipv4Address(), IcmpMessage.V4.TIME_EXCEEDED, 0, 0, ttl,
+                    errorId++ & 0xFFFF);
+        } else {
+            packet.ipv6.setHopLimit(ttlThere);
+            error = IcmpErrors.ipv6(ctx.alloc(), packet.ipv6, hop.high(), hop.low(), IcmpMessage.V6.TIME_EXCEEDED, 0,
+                    0, ttl);
+        }
+        buf.release();
+        router.counters().errorSent();
+        writeError(ctx, error, router, rb, delayBefore);
+    }
+
+    /** Whether the packet is an ICMP error (which no ICMP error may answer, RFC 1122 3.2.2). */
+    private boolean isIcmpError() {
+        int protocol = packet.ip.upperLayerProtocol();
+        if (protocol != IcmpMessage.PROTOCOL_V4 && protocol != IcmpMessage.PROTOCOL_V6) {
+            return false;
+        }
+        IcmpMessage icmp = packet.icmp();
+        return !icmp.hasHeader() || icmp.isError();
+    }
+
+    private long sourceKey() {
+        return packet.ip == packet.ipv6 ? AddressStates.ipv6Key(packet.ipv6.sourceHigh(), packet.ipv6.sourceLow())
+                : AddressStates.ipv4Key(packet.ipv4.source());
+    }
+
+    /** Writes an ICMP error through {@link ReplyShaper}, with the behaviour of the address it comes from. */
+    private void writeError(ChannelHandlerContext ctx, ByteBuf error, HostEntry from, Behaviour fb, long pathDelay) {
+        packet.host = from;
+        packet.behaviour = fb;
+        packet.pathDelayNanos = pathDelay;
+        packet.writingError = true;
+        try {
+            ctx.write(error, ctx.voidPromise());
+        } finally {
+            packet.writingError = false;
+        }
     }
 
     /** Applies state and loss; returns whether the packet was consumed (dropped, or answered with an error). */
@@ -165,6 +292,12 @@ public final class HostLookup extends PacketHandler {
         HostEntry gatewayEntry = gateway.isIpv4() ? table.lookupIpv4(gateway.ipv4Address())
                 : table.lookupIpv6(gateway.high(), gateway.low());
         Behaviour gb = gatewayEntry != null && gatewayEntry.isHost() ? gatewayEntry.baseBehaviour() : b;
+        long gatewayKey = gateway.isIpv4() ? AddressStates.ipv4Key(gateway.ipv4Address())
+                : AddressStates.ipv6Key(gateway.high(), gateway.low());
+        if (isIcmpError() || !errorLimit.allow(gatewayKey, sourceKey())) {
+            drop(isIcmpError() ? DropReason.HOST_DOWN : DropReason.ICMP_ERROR_RATE_LIMITED, buf);
+            return;
+        }
         ByteBuf error = gateway.isIpv4()
                 ? IcmpErrors.ipv4(ctx.alloc(), packet.ipv4, gateway.ipv4Address(),
                         IcmpMessage.V4.DESTINATION_UNREACHABLE, IcmpErrors.CODE_HOST_UNREACHABLE, 0, gb.ttl(),
@@ -172,15 +305,8 @@ public final class HostLookup extends PacketHandler {
                 : IcmpErrors.ipv6(ctx.alloc(), packet.ipv6, gateway.high(), gateway.low(),
                         IcmpMessage.V6.DESTINATION_UNREACHABLE, IcmpErrors.CODE_V6_ADDRESS_UNREACHABLE, 0, gb.ttl());
         buf.release();
-        entry.counters().unreachableSent();
-        packet.host = gatewayEntry;
-        packet.behaviour = gb;
-        packet.writingError = true;
-        try {
-            ctx.write(error, ctx.voidPromise());
-        } finally {
-            packet.writingError = false;
-        }
+        entry.counters().errorSent();
+        writeError(ctx, error, gatewayEntry, gb, packet.pathDelayNanos);
     }
 
     private AddressStates states() {

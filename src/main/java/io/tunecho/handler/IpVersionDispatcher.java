@@ -32,6 +32,9 @@ public final class IpVersionDispatcher extends PacketHandler {
             return;
         }
         packet.host = null;
+        packet.behaviour = null;
+        packet.pathDelayNanos = 0;
+        packet.hopCount = 0;
         ctx.fireChannelRead(buf);
     }
 }

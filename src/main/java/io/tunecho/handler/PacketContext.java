@@ -26,6 +26,13 @@ public final class PacketContext {
     int replyTtl = IcmpEchoResponder.DEFAULT_TTL;
     /** Set while a stage writes an ICMP error rather than a reply. */
     boolean writingError;
+    /** The delay of the virtual routers between the prober and the host that answers, both ways. */
+    long pathDelayNanos;
+    /** The virtual routers the packet crossed to reach its destination, nearest first ({@link #hopCount} of them). */
+    io.tunecho.wire.IpCidr[] hops = NO_HOPS;
+    int hopCount;
+
+    private static final io.tunecho.wire.IpCidr[] NO_HOPS = new io.tunecho.wire.IpCidr[0];
 
     /** The packet's IP header: {@link #ipv4()} or {@link #ipv6()}. */
     public IpPacket ip() {
@@ -55,6 +62,20 @@ public final class PacketContext {
     /** The destination's behaviour now ({@code null} before the host stage). */
     public Behaviour behaviour() {
         return behaviour;
+    }
+
+    /** The virtual routers the packet crossed on its way, nearest first (the reply crosses them back). */
+    public io.tunecho.wire.IpCidr[] hops() {
+        return hops;
+    }
+
+    public int hopCount() {
+        return hopCount;
+    }
+
+    /** The delay the virtual routers add to a reply, on top of its host's own. */
+    public long pathDelayNanos() {
+        return pathDelayNanos;
     }
 
     /** The TTL (IPv4) or hop limit (IPv6) that a reply from this destination carries. */

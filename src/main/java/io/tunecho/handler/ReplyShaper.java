@@ -76,7 +76,8 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         Behaviour b = packet.behaviour;
         HostEntry host = packet.host;
         boolean error = packet.writingError;
-        if (!(msg instanceof ByteBuf) || b == null || !b.shapesReplies()) {
+        long pathDelay = packet.pathDelayNanos;
+        if (!(msg instanceof ByteBuf) || b == null || !b.shapesReplies() && pathDelay == 0) {
             sent(host, error);
             ctx.write(msg, promise);
             return;
@@ -87,7 +88,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         }
         boolean duplicate = b.duplicate() > 0 && random.nextDouble() < b.duplicate();
         long now = clock.nanoTime();
-        long deadline = now + b.sampleDelayNanos(random);
+        long deadline = now + b.sampleDelayNanos(random) + pathDelay;
         if (!b.reorder()) {
             deadline = notBefore(flowKey(reply), deadline);
         }

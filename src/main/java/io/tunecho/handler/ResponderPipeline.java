@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
  *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination, and what it does now;</li>
  *   <li>{@value #PROTOCOLS}: {@link ProtocolDispatcher}, one {@link ProtocolHandler} per protocol
- *       (ICMP: {@link IcmpEchoResponder});</li>
+ *       (ICMP and ICMPv6: {@link IcmpEchoResponder}; UDP: {@link UdpResponder});</li>
  *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>
  * </ol>
  * Each channel gets stages of its own around one {@link PacketContext}, with its own random generator (seeded from
@@ -76,6 +76,8 @@ public final class ResponderPipeline {
     public void addTo(ChannelPipeline pipeline) {
         PacketContext packet = new PacketContext();
         SplittableRandom random = new SplittableRandom(seed + channels.getAndIncrement());
+        IcmpErrorLimit errorLimit = new IcmpErrorLimit(clock);
+        UdpResponder udp = new UdpResponder(errorLimit);
         if (capture != null) {
             pipeline.addLast(CAPTURE, capture);
         }
@@ -83,9 +85,10 @@ public final class ResponderPipeline {
                 .addLast(IPV4, new Ipv4Validator(counters, packet, false))
                 .addLast(IPV6, new Ipv6Validator(counters, packet, ipv6, false))
                 .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
-                .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split()))
+                .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split(), errorLimit))
                 .addLast(PROTOCOLS, new ProtocolDispatcher(counters, packet,
-                        Map.of(IcmpMessage.PROTOCOL_V4, echo), Map.of(IcmpMessage.PROTOCOL_V6, echo)))
+                        Map.of(IcmpMessage.PROTOCOL_V4, echo, UdpResponder.PROTOCOL, udp),
+                        Map.of(IcmpMessage.PROTOCOL_V6, echo, UdpResponder.PROTOCOL, udp)))
                 .addLast(ERRORS, ErrorLogger.INSTANCE);
     }
 

@@ -29,6 +29,13 @@ public final class AddressStates {
         return address & 0xFFFFFFFFL;
     }
 
+    /** The key of a pair of addresses (a 64-bit hash), for what is kept per pair, such as ICMP error limits. */
+    public static long pairKey(long a, long b) {
+        long h = (a * 0x9E3779B97F4A7C15L) ^ (b * 0xC2B2AE3D27D4EB4FL);
+        h ^= h >>> 29;
+        return h | 1L << 61;
+    }
+
     /** The key of an IPv6 address (a 64-bit hash: two addresses may share state, rarely). */
     public static long ipv6Key(long hi, long lo) {
         long h = hi * 0x9E3779B97F4A7C15L ^ lo;
@@ -79,7 +86,11 @@ public final class AddressStates {
      * @return whether there was a token (the reply may go out)
      */
     public boolean takeToken(int slot, double rate, long now) {
-        double capacity = Math.max(1, rate);
+        return takeToken(slot, rate, Math.max(1, rate), now);
+    }
+
+    /** Takes one token from a bucket that fills at {@code rate} per second and holds at most {@code capacity}. */
+    public boolean takeToken(int slot, double rate, double capacity, long now) {
         double t = tokens[slot];
         if (Double.isNaN(t)) {
             t = capacity;

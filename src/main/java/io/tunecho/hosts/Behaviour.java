@@ -23,6 +23,7 @@ public final class Behaviour {
     private final IpCidr gateway;
     private final boolean drops;
     private final boolean shapes;
+    private final IpCidr[] hops;
 
     /**
      * @param settings every setting but {@code gateway} and {@code timeline} set (the built-in defaults under the
@@ -41,8 +42,16 @@ public final class Behaviour {
         this.rate = settings.rate();
         this.state = settings.state();
         this.gateway = settings.gateway();
+        this.hops = settings.hops() == null ? NO_HOPS : settings.hops().toArray(new IpCidr[0]);
         this.drops = state != HostState.UP || !loss.isNone();
         this.shapes = delay > 0 || jitter > 0 || duplicate > 0 || corrupt > 0 || rate > 0;
+    }
+
+    private static final IpCidr[] NO_HOPS = new IpCidr[0];
+
+    /** The virtual routers in front of the host, nearest first; empty when it is on the interface's link. */
+    public IpCidr[] hops() {
+        return hops;
     }
 
     /** The settings this was resolved from (all set). */

@@ -53,7 +53,8 @@ public final class HostCounters {
         replies.increment();
     }
 
-    public void unreachableSent() {
+    /** An ICMP error sent in place of an answer: destination or port unreachable, time exceeded. */
+    public void errorSent() {
         rare.incrementAndGet(UNREACHABLE);
     }
 
@@ -69,8 +70,8 @@ public final class HostCounters {
         return replies.sum();
     }
 
-    /** ICMP destination unreachable messages sent in place of replies. */
-    public long unreachable() {
+    /** ICMP errors sent in place of replies: destination or port unreachable, time exceeded (from a hop). */
+    public long errors() {
         return rare.get(UNREACHABLE);
     }
 
@@ -86,8 +87,8 @@ public final class HostCounters {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("requests=").append(requests()).append(" replies=").append(replies());
-        if (unreachable() > 0) {
-            sb.append(" unreachable=").append(unreachable());
+        if (errors() > 0) {
+            sb.append(" errors=").append(errors());
         }
         for (Drop d : DROPS) {
             long n = dropped(d);

@@ -31,8 +31,10 @@ public final class HostSettings {
     private final HostState state;
     private final IpCidr gateway;
     private final TimelineSpec timeline;
+    private final java.util.List<IpCidr> hops;
 
     private HostSettings(Builder b) {
+        this.hops = b.hops;
         this.ttl = b.ttl;
         this.delay = b.delay;
         this.jitter = b.jitter;
@@ -93,6 +95,9 @@ public final class HostSettings {
         if (top.timeline != null) {
             b.timeline = top.timeline;
         }
+        if (top.hops != null) {
+            b.hops = top.hops;
+        }
         return b.build();
     }
 
@@ -110,6 +115,7 @@ public final class HostSettings {
         b.state = state;
         b.gateway = gateway;
         b.timeline = timeline;
+        b.hops = hops;
         return b;
     }
 
@@ -164,6 +170,11 @@ public final class HostSettings {
         return timeline;
     }
 
+    /** The virtual routers in front of the host, nearest first (single addresses). */
+    public java.util.List<IpCidr> hops() {
+        return hops;
+    }
+
     /** The settings that are set, by their config-file names, as text (for logs, events and the admin API). */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -179,6 +190,8 @@ public final class HostSettings {
         put(m, "rate", rate == null ? null : rate == Math.rint(rate) ? Long.toString(rate.longValue())
                 : rate.toString());
         put(m, "gateway", gateway == null ? null : gateway.addressText());
+        put(m, "hops", hops == null ? null : hops.stream().map(IpCidr::addressText)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]")));
         put(m, "timeline", timeline);
         return m;
     }
@@ -199,13 +212,13 @@ public final class HostSettings {
                 && distribution == s.distribution && Objects.equals(reorder, s.reorder) && Objects.equals(loss, s.loss)
                 && Objects.equals(duplicate, s.duplicate) && Objects.equals(corrupt, s.corrupt)
                 && Objects.equals(rate, s.rate) && state == s.state && Objects.equals(gateway, s.gateway)
-                && Objects.equals(timeline, s.timeline);
+                && Objects.equals(timeline, s.timeline) && Objects.equals(hops, s.hops);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(ttl, delay, jitter, distribution, reorder, loss, duplicate, corrupt, rate, state, gateway,
-                timeline);
+                timeline, hops);
     }
 
     @Override
@@ -227,6 +240,7 @@ public final class HostSettings {
         private HostState state;
         private IpCidr gateway;
         private TimelineSpec timeline;
+        private java.util.List<IpCidr> hops;
 
         public Builder ttl(Integer v) {
             ttl = v;
@@ -285,6 +299,11 @@ public final class HostSettings {
 
         public Builder timeline(TimelineSpec v) {
             timeline = v;
+            return this;
+        }
+
+        public Builder hops(java.util.List<IpCidr> v) {
+            hops = v == null ? null : java.util.List.copyOf(v);
             return this;
         }
 

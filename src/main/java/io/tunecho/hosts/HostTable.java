@@ -85,6 +85,7 @@ public final class HostTable {
                     layered.overriddenBy(spec.settings()), spec.override(), spec.staggerNanos(),
                     carried.get(spec.match()), now));
         }
+        addHops(byMatch, defaults, carried, now);
         PrefixTable.Builder<HostEntry> b = PrefixTable.builder();
         byMatch.forEach(b::put);
         List<HostEntry> excluded = new ArrayList<>();
@@ -109,6 +110,12 @@ public final class HostTable {
                             + "it)" : "subnet's " + x.role() + " address") + ", not a host");
                 }
             }
+            HostEntry hop = byMatch.get(x.match());
+            if (hop != null && hop.source().startsWith("hop of ")) {
+                throw new IllegalArgumentException(hop.source().substring("hop of ".length()) + ": hop "
+                        + x.match().addressText() + " is the " + (x.role() == HostEntry.Role.OWN_ADDRESS
+                        ? "interface's own address" : "subnet's " + x.role() + " address") + ", not a router");
+            }
             b.put(x.match(), x);
         }
         IpCidr gateway = defaultGateway(config.interfaceAddress());
@@ -117,6 +124,45 @@ public final class HostTable {
                 gateway6);
         t.checkGateways();
         return t;
+    }
+
+    /**
+     * The virtual routers named in {@code hops}: each is a host too, so an address that no entry answers gets an
+     * entry of its own (the default profile); a hop must be of its host's IP version.
+     */
+    private static void addHops(Map<IpCidr, HostEntry> byMatch, HostSettings defaults, Map<IpCidr, HostEntry> carried,
+            long now) {
+        java.util.LinkedHashMap<IpCidr, String> hops = new java.util.LinkedHashMap<>();
+        for (HostEntry e : byMatch.values()) {
+            collectHops(e, e.baseBehaviour(), hops);
+            if (e.timeline() != null) {
+                for (int i = 0; i < e.timeline().size(); i++) {
+                    collectHops(e, e.timeline().step(i), hops);
+                }
+            }
+        }
+        if (hops.isEmpty()) {
+            return;
+        }
+        PrefixTable.Builder<HostEntry> t = PrefixTable.builder();
+        byMatch.forEach(t::put);
+        PrefixTable<HostEntry> known = t.build();
+        for (Map.Entry<IpCidr, String> h : hops.entrySet()) {
+            if (known.lookup(h.getKey()) == null && !byMatch.containsKey(h.getKey())) {
+                byMatch.put(h.getKey(), entry(h.getKey(), HostConfig.DEFAULT_PROFILE, h.getValue(), HostSettings.EMPTY,
+                        defaults, HostSettings.EMPTY, 0, carried.get(h.getKey()), now));
+            }
+        }
+    }
+
+    private static void collectHops(HostEntry e, Behaviour b, Map<IpCidr, String> hops) {
+        for (IpCidr hop : b.hops()) {
+            if (hop.isIpv6() != e.match().isIpv6()) {
+                throw new IllegalArgumentException(e.source() + ": hop " + hop.addressText() + " of " + e.match()
+                        + " is of the other IP version");
+            }
+            hops.putIfAbsent(hop.address(), "hop of " + e.match());
+        }
     }
 
     private static String knownProfiles(HostConfig config) {

@@ -114,7 +114,7 @@ final class Json {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("requests", c.requests());
         o.put("replies", c.replies());
-        o.put("unreachable", c.unreachable());
+        o.put("unreachable", c.errors());
         ObjectNode d = o.putObject("dropped");
         for (HostCounters.Drop drop : HostCounters.Drop.values()) {
             d.put(drop.metricName(), c.dropped(drop));

@@ -197,8 +197,8 @@ final class Metrics {
                 .description("Requests to a host entry's addresses").register(registry));
         meters.add(FunctionCounter.builder("tunecho.host.replies", c, HostCounters::replies).tags(tags)
                 .description("Replies from a host entry's addresses").register(registry));
-        meters.add(FunctionCounter.builder("tunecho.host.unreachable", c, HostCounters::unreachable).tags(tags)
-                .description("Destination unreachable sent for a host entry's addresses")
+        meters.add(FunctionCounter.builder("tunecho.host.icmp.errors", c, HostCounters::errors).tags(tags)
+                .description("ICMP errors sent for a host entry's addresses (unreachable, time exceeded)")
                 .register(registry));
         for (HostCounters.Drop d : HostCounters.Drop.values()) {
             meters.add(FunctionCounter.builder("tunecho.host.dropped", c, x -> x.dropped(d))

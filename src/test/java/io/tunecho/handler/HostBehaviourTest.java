@@ -122,7 +122,7 @@ class HostBehaviourTest {
         assertArrayEquals(request, Arrays.copyOfRange(error, 28, error.length), "quotes the whole request");
         assertEquals(1, counters.icmpErrorCount());
         assertEquals(0, counters.repliedCount());
-        assertEquals(1, hostCounters().unreachable());
+        assertEquals(1, hostCounters().errors());
     }
 
     @Test

@@ -236,8 +236,59 @@ class PipelineTest {
     }
 
     @Test
-    void dropsUdp() {
-        assertDropped(DropReason.UNHANDLED_PROTOCOL, new Packets.Builder().protocol(17).build());
+    void dropsAMalformedUdpDatagram() {
+        // the builder writes an ICMP header where UDP's is: length 0x0008 is fine, the checksum is not
+        byte[] p = new Packets.Builder().protocol(17).build();
+        assertDropped(DropReason.UDP_MALFORMED, p);
+    }
+
+    @Test
+    void answersUdpWithPortUnreachableQuotingTheDatagram() {
+        byte[] udp = udpDatagram(PEER, 33434, 12);
+        byte[] error = exchange(udp);
+        assertEquals(20 + 8 + udp.length, error.length);
+        assertEquals(PEER, get32(error, 12), "from the address the datagram was for");
+        assertEquals(HOST, get32(error, 16));
+        assertEquals(1, error[9], "ICMP");
+        assertEquals(3, error[20], "destination unreachable");
+        assertEquals(3, error[21], "port unreachable");
+        assertEquals(0, checksum(error, 0, 20));
+        assertEquals(0, checksum(error, 20, error.length - 20));
+        assertArrayEquals(udp, Arrays.copyOfRange(error, 28, error.length));
+        assertEquals(1, counters.icmpErrorCount());
+    }
+
+    @Test
+    void limitsPortUnreachablesPerPairOfAddresses() {
+        int answered = 0;
+        for (int i = 0; i < 30; i++) {
+            answered += exchange(udpDatagram(PEER, 33434 + i, 4)) != null ? 1 : 0;
+        }
+        assertEquals(20, answered, "a burst of 20 per pair of addresses, then 10 a second");
+        assertEquals(10, counters.dropped(DropReason.ICMP_ERROR_RATE_LIMITED));
+    }
+
+    /** A UDP datagram from HOST:40000 with a correct checksum. */
+    private static byte[] udpDatagram(int dst, int port, int payload) {
+        byte[] p = new byte[20 + 8 + payload];
+        p[0] = 0x45;
+        Packets.put16(p, 2, p.length);
+        p[8] = 64;
+        p[9] = 17;
+        Packets.put32(p, 12, HOST);
+        Packets.put32(p, 16, dst);
+        Packets.put16(p, 10, checksum(p, 0, 20));
+        Packets.put16(p, 20, 40000);
+        Packets.put16(p, 22, port);
+        Packets.put16(p, 24, 8 + payload);
+        byte[] pseudo = new byte[12 + 8 + payload];
+        Packets.put32(pseudo, 0, HOST);
+        Packets.put32(pseudo, 4, dst);
+        pseudo[9] = 17;
+        Packets.put16(pseudo, 10, 8 + payload);
+        System.arraycopy(p, 20, pseudo, 12, 8 + payload);
+        Packets.put16(p, 26, checksum(pseudo, 0, pseudo.length));
+        return p;
     }
 
     @Test

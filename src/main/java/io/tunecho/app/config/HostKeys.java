@@ -97,7 +97,8 @@ public final class HostKeys {
             key("duplicate", PROBABILITY, HostSettings.Builder::duplicate),
             key("corrupt", PROBABILITY, HostSettings.Builder::corrupt),
             key("rate", ValueTypes.rate(), HostSettings.Builder::rate),
-            key("gateway", ValueTypes.ipv4Address(), HostSettings.Builder::gateway));
+            key("gateway", ValueTypes.address(), HostSettings.Builder::gateway),
+            key("hops", ValueTypes.listOf(ValueTypes.address()), HostSettings.Builder::hops));
 
     private static final Key TIMELINE = new Key() {
         @Override

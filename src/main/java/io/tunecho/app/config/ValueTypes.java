@@ -364,6 +364,25 @@ public final class ValueTypes {
 
     private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
+    /** A single address of either family. */
+    public static ValueType<IpCidr> address() {
+        return new ValueType<>() {
+            @Override
+            public IpCidr parse(String text) {
+                IpCidr a = IpCidr.parse(text);
+                if (!a.isSingleAddress()) {
+                    throw new IllegalArgumentException("'" + text.trim() + "' is not a single address");
+                }
+                return a;
+            }
+
+            @Override
+            public String describe() {
+                return "an address such as 198.18.0.254 or fd00::fe";
+            }
+        };
+    }
+
     /** A name: letters, digits, '-', '_' and '.'. */
     public static ValueType<String> word() {
         return new ValueType<>() {

@@ -4,21 +4,26 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.InternetChecksum;
+import io.tunecho.wire.Ipv4OptionEcho;
 import io.tunecho.wire.Ipv4Packet;
 import io.tunecho.wire.Ipv6Packet;
 
 /**
  * Answers ICMP echo requests, IPv4 and IPv6, in place: the request's own buffer becomes the echo reply (addresses
  * swapped, the destination's {@linkplain PacketContext#replyTtl() reply TTL or hop limit}, type 0 or 129,
- * identifier, sequence and payload untouched, checksums updated incrementally per RFC 1624). IP options and IPv6
- * extension headers of the request are not echoed: the fixed header moves forward over them, so the payload stays
- * where it is. Other ICMP messages, and requests that are short or corrupt, are dropped.
+ * identifier, sequence and payload untouched, checksums updated incrementally per RFC 1624). IPv4 Record Route and
+ * Timestamp options come back filled in by the path and the host, as from Linux behind routers; other options and
+ * IPv6 extension headers are not echoed. The header moves so that it ends where the ICMP message starts, so the
+ * payload stays where it is. Other ICMP messages, and requests that are short or corrupt, are dropped.
  *
- * <p>Stateless: one instance may serve every channel.
+ * <p>One instance per channel (it keeps a scratch array for options).
  */
 public final class IcmpEchoResponder implements ProtocolHandler {
     /** Linux's default TTL. */
     public static final int DEFAULT_TTL = 64;
+
+    /** Scratch for a reply's options: the responder runs on one event loop at a time per channel. */
+    private final byte[] options = new byte[Ipv4OptionEcho.MAX_LENGTH];
 
     @Override
     public void handle(ChannelHandlerContext ctx, ByteBuf buf, PacketContext packet, Answer answer) {
@@ -41,10 +46,51 @@ public final class IcmpEchoResponder implements ProtocolHandler {
             icmp.setTypeAndCodeAndUpdateChecksum(IcmpMessage.V6.ECHO_REPLY, 0);
             toReplyHeader(packet.ipv6(), packet.replyTtl());
         } else {
+            Ipv4Packet ip = packet.ipv4();
+            if (ip.headerLength() > Ipv4Packet.MIN_HEADER_LENGTH) {
+                withOptions(ip, packet);
+            } else {
+                toReplyHeader(ip, packet.replyTtl());
+            }
             icmp.setTypeAndCodeAndUpdateChecksum(IcmpMessage.V4.ECHO_REPLY, 0);
-            toReplyHeader(packet.ipv4(), packet.replyTtl());
         }
         ctx.write(buf, ctx.voidPromise());
+    }
+
+    /**
+     * A request with options: the reply carries Record Route and Timestamp back, filled in by the path and the host
+     * as Linux and routers fill them ({@link Ipv4OptionEcho}); other options are not echoed. The reply's header
+     * ends where the ICMP message starts, so the payload stays where it is.
+     */
+    private void withOptions(Ipv4Packet ip, PacketContext packet) {
+        ByteBuf buf = ip.buffer();
+        int icmp = ip.upperLayerOffset();
+        int hops = packet.hopCount();
+        long hostMillis = packet.behaviour() == null ? 0 : packet.behaviour().delayNanos() / 1_000_000;
+        long hopMillis = hops == 0 ? 0 : packet.pathDelayNanos() / hops / 1_000_000;
+        int optionLength = Ipv4OptionEcho.build(ip, ip.destination(), packet.hops(), hops, System.currentTimeMillis(),
+                hostMillis, hopMillis, options);
+        int src = ip.source();
+        int dst = ip.destination();
+        int tos = ip.tos();
+        int id = ip.identification();
+        int flags = ip.flagsAndFragmentOffset();
+        int protocol = ip.protocol();
+        int headerLength = Ipv4Packet.MIN_HEADER_LENGTH + optionLength;
+        int start = icmp - headerLength;
+        ip.wrap(buf, start);
+        ip.setHeaderLength(headerLength);
+        buf.setByte(start + Ipv4Packet.Field.TOS, tos);
+        ip.setTotalLength(buf.writerIndex() - start);
+        ip.setIdentification(id);
+        ip.setFlagsAndFragmentOffset(flags);
+        ip.setTtl(packet.replyTtl());
+        ip.setProtocol(protocol);
+        ip.setSource(dst);
+        ip.setDestination(src);
+        buf.setBytes(start + Ipv4Packet.Field.OPTIONS, options, 0, optionLength);
+        buf.readerIndex(start);
+        ip.fillChecksum();
     }
 
     /**

@@ -51,7 +51,6 @@ public final class ResponderPipeline {
     private final int maxDelayed;
     private final CaptureStage capture;
     private final boolean ipv6;
-    private final IcmpEchoResponder echo = new IcmpEchoResponder();
     private final AtomicInteger channels = new AtomicInteger();
 
     private ResponderPipeline(Builder b) {
@@ -78,6 +77,7 @@ public final class ResponderPipeline {
         SplittableRandom random = new SplittableRandom(seed + channels.getAndIncrement());
         IcmpErrorLimit errorLimit = new IcmpErrorLimit(clock);
         UdpResponder udp = new UdpResponder(errorLimit);
+        IcmpEchoResponder echo = new IcmpEchoResponder();
         if (capture != null) {
             pipeline.addLast(CAPTURE, capture);
         }

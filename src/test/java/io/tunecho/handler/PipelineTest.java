@@ -117,10 +117,45 @@ class PipelineTest {
     }
 
     @Test
-    void answersARealRecordRouteRequestWithoutTheOptions() {
+    void answersARealRecordRouteRequestWithTheRouteRecorded() {
+        // ping -R: the prober's kernel recorded 198.18.0.1; the host records itself on arrival and on departure,
+        // as Linux does, so ping prints RR: 198.18.0.1 198.18.0.2 198.18.0.2 198.18.0.1
         byte[] request = Packets.bytes(Packets.ECHO_REQUEST_RECORD_ROUTE);
         byte[] reply = exchange(request);
-        assertEchoReply(request, reply);
+        assertEquals(request.length, reply.length, "the options come back (a NOP less, padded with END)");
+        assertEquals(0x4F, reply[0] & 0xFF);
+        assertEquals(0, checksum(reply, 0, 60));
+        assertEquals(7, reply[20], "Record Route first");
+        assertEquals(39, reply[21]);
+        assertEquals(16, reply[22], "two more addresses recorded");
+        assertEquals(0xC6120001, get32(reply, 23));
+        assertEquals(PEER, get32(reply, 27));
+        assertEquals(PEER, get32(reply, 31));
+        assertEquals(0, get32(reply, 35));
+        assertEquals(0, reply[59], "padded with End of Option List");
+        assertEquals(0, reply[60], "echo reply");
+        assertEquals(0, checksum(reply, 60, reply.length - 60));
+        assertArrayEquals(Arrays.copyOfRange(request, 64, request.length), Arrays.copyOfRange(reply, 64, reply.length));
+    }
+
+    @Test
+    void fillsTimestampsAndCountsWhatDidNotFit() {
+        byte[] ts = new byte[12]; // tsonly with room for two: the host fills both, nothing overflows
+        ts[0] = 68;
+        ts[1] = 12;
+        ts[2] = 5;
+        byte[] reply = exchange(new Packets.Builder().options(ts).build());
+        assertEquals(68, reply[20]);
+        assertEquals(13, reply[22], "two timestamps taken");
+        assertEquals(0, reply[23] & 0xF0, "no overflow");
+        assertEquals(0, checksum(reply, 0, 32));
+        byte[] small = new byte[8]; // room for one: the second is an overflow
+        small[0] = 68;
+        small[1] = 8;
+        small[2] = 5;
+        reply = exchange(new Packets.Builder().options(small).build());
+        assertEquals(9, reply[22]);
+        assertEquals(0x10, reply[23] & 0xF0, "one node could not record");
     }
 
     @ParameterizedTest
@@ -134,7 +169,7 @@ class PipelineTest {
 
     @ParameterizedTest
     @ValueSource(ints = {4, 8, 12, 40})
-    void stripsOptionsOfEveryLength(int optionBytes) {
+    void dropsOptionsThatAreNotEchoed(int optionBytes) {
         byte[] options = new byte[optionBytes]; // NOPs then EOL
         Arrays.fill(options, (byte) 1);
         options[optionBytes - 1] = 0;

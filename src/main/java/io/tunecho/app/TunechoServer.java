@@ -115,6 +115,8 @@ public final class TunechoServer implements AutoCloseable {
         ResponderPipeline.Builder pipeline = ResponderPipeline.builder(counters, control.table())
                 .capture(capture)
                 .ipv6(config.interfaceAddress6() != null)
+                .replyLimits(config.repliesPerSecond() == null ? 0 : config.repliesPerSecond(),
+                        config.repliesPerSource() == null ? 0 : config.repliesPerSource(), config.queues())
                 .maxDelayed(config.maxDelayed());
         if (config.seed() != null) {
             pipeline.seed(config.seed());
@@ -127,6 +129,7 @@ public final class TunechoServer implements AutoCloseable {
                 .group(group)
                 .channel(uring ? IoUringTunChannel.class : TunChannel.class)
                 .option(TunChannelOption.MTU, config.mtu())
+                .option(TunChannelOption.TX_QUEUE_LENGTH, config.txQueueLength())
                 .option(TunChannelOption.IPV4_ADDRESS, config.interfaceAddress())
                 .option(TunChannelOption.IPV6_ADDRESS, config.interfaceAddress6())
                 .option(TunChannelOption.ROUTES, initial.routesOutside(config.hostConfig().subnets()))

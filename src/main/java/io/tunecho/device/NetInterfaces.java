@@ -25,6 +25,8 @@ public final class NetInterfaces {
     static final long SIOCGIFMTU = 0x8921;
     static final long SIOCSIFMTU = 0x8922;
     static final long SIOCGIFINDEX = 0x8933;
+    static final long SIOCGIFTXQLEN = 0x8942;
+    static final long SIOCSIFTXQLEN = 0x8943;
     static final int IFF_UP = 0x1;
 
     /** {@code struct rtentry} on x86-64 (checked with offsetof against glibc's net/route.h). */
@@ -70,6 +72,18 @@ public final class NetInterfaces {
     public static void setMtu(String name, int mtu) throws DeviceException {
         IfReq req = new IfReq(InterfaceName.require(name)).intValue(mtu);
         check(name, "set MTU " + mtu, ioctl(SIOCSIFMTU, req));
+    }
+
+    /** The interface's transmit queue length: packets the kernel queues for the TUN reader before it drops. */
+    public static int txQueueLength(String name) throws DeviceException {
+        IfReq req = new IfReq(InterfaceName.require(name));
+        check(name, "read the transmit queue length", ioctl(SIOCGIFTXQLEN, req));
+        return req.intValue();
+    }
+
+    public static void setTxQueueLength(String name, int length) throws DeviceException {
+        IfReq req = new IfReq(InterfaceName.require(name)).intValue(length);
+        check(name, "set the transmit queue length to " + length, ioctl(SIOCSIFTXQLEN, req));
     }
 
     /** Brings the link up (sets {@code IFF_UP}, keeping the other flags). */

@@ -58,6 +58,8 @@ public enum DropReason {
     LOSS("loss"),
     /** Over the host's rate limit. */
     RATE_LIMITED("rate_limited"),
+    /** Over the global or per-source limit of answers ({@code limits.*}). */
+    REPLY_LIMIT("reply_limit"),
     /** The reply was to be delayed, and the delayed-reply queue was full. */
     DELAY_QUEUE_FULL("delay_queue_full"),
     /** A message that is not a {@code ByteBuf}. */

@@ -47,6 +47,10 @@ public final class HostLookup extends PacketHandler {
     private int errorId;
 
     private final IcmpErrorLimit errorLimit;
+    private final double limitPerSecond;
+    private final double limitPerSource;
+    private double limitTokens;
+    private long limitRefilled;
 
     public HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts, Clock clock,
             RandomGenerator random) {
@@ -55,7 +59,16 @@ public final class HostLookup extends PacketHandler {
 
     HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts, Clock clock,
             RandomGenerator random, IcmpErrorLimit errorLimit) {
+        this(counters, packet, hosts, clock, random, errorLimit, 0, 0);
+    }
+
+    HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts, Clock clock,
+            RandomGenerator random, IcmpErrorLimit errorLimit, double limitPerSecond, double limitPerSource) {
         super(counters, packet);
+        this.limitPerSecond = limitPerSecond;
+        this.limitPerSource = limitPerSource;
+        this.limitTokens = Math.max(1, limitPerSecond);
+        this.limitRefilled = clock.nanoTime();
         this.hosts = hosts;
         this.clock = clock;
         this.random = random;
@@ -117,6 +130,10 @@ public final class HostLookup extends PacketHandler {
             long stateKey) {
         HostCounters hostCounters = entry.counters();
         hostCounters.request(System.currentTimeMillis());
+        if ((limitPerSecond > 0 || limitPerSource > 0) && overLimit()) {
+            drop(DropReason.REPLY_LIMIT, buf);
+            return;
+        }
         Behaviour b = entry.isTimed() ? entry.behaviourAt(clock.nanoTime(), offset) : entry.baseBehaviour();
         IpCidr[] hops = b.hops();
         packet.pathDelayNanos = 0;
@@ -221,6 +238,27 @@ public final class HostLookup extends PacketHandler {
         buf.release();
         router.counters().errorSent();
         writeError(ctx, error, router, rb, delayBefore);
+    }
+
+    /** The global (this channel's share) and per-source limits of answers: whether this packet is over one. */
+    private boolean overLimit() {
+        long now = clock.nanoTime();
+        if (limitPerSecond > 0) {
+            double refill = (now - limitRefilled) * limitPerSecond / 1e9;
+            limitTokens = Math.min(Math.max(1, limitPerSecond), limitTokens + refill);
+            limitRefilled = now;
+            if (limitTokens < 1) {
+                return true;
+            }
+        }
+        if (limitPerSource > 0 && !states().takeToken(states().slot(AddressStates.pairKey(sourceKey(), 0)),
+                limitPerSource, now)) {
+            return true;
+        }
+        if (limitPerSecond > 0) {
+            limitTokens -= 1;
+        }
+        return false;
     }
 
     /** Whether the packet is an ICMP error (which no ICMP error may answer, RFC 1122 3.2.2). */

@@ -51,6 +51,8 @@ public final class ResponderPipeline {
     private final int maxDelayed;
     private final CaptureStage capture;
     private final boolean ipv6;
+    private final double limitPerChannel;
+    private final double limitPerSource;
     private final AtomicInteger channels = new AtomicInteger();
 
     private ResponderPipeline(Builder b) {
@@ -61,6 +63,8 @@ public final class ResponderPipeline {
         this.maxDelayed = b.maxDelayed;
         this.capture = b.capture == null ? null : new CaptureStage(b.capture);
         this.ipv6 = b.ipv6;
+        this.limitPerChannel = b.repliesPerSecond / b.queues;
+        this.limitPerSource = b.repliesPerSource;
     }
 
     /**
@@ -85,7 +89,8 @@ public final class ResponderPipeline {
                 .addLast(IPV4, new Ipv4Validator(counters, packet, false))
                 .addLast(IPV6, new Ipv6Validator(counters, packet, ipv6, false))
                 .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
-                .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split(), errorLimit))
+                .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split(), errorLimit,
+                        limitPerChannel, limitPerSource))
                 .addLast(PROTOCOLS, new ProtocolDispatcher(counters, packet,
                         Map.of(IcmpMessage.PROTOCOL_V4, echo, UdpResponder.PROTOCOL, udp),
                         Map.of(IcmpMessage.PROTOCOL_V6, echo, UdpResponder.PROTOCOL, udp)))
@@ -118,6 +123,9 @@ public final class ResponderPipeline {
         private int maxDelayed = DEFAULT_MAX_DELAYED;
         private PacketCapture capture;
         private boolean ipv6 = true;
+        private double repliesPerSecond;
+        private double repliesPerSource;
+        private int queues = 1;
 
         private Builder(PacketCounters counters, Supplier<HostTable> hosts) {
             this.counters = Objects.requireNonNull(counters, "counters");
@@ -151,6 +159,17 @@ public final class ResponderPipeline {
          */
         public Builder ipv6(boolean answered) {
             this.ipv6 = answered;
+            return this;
+        }
+
+        /**
+         * Limits the answers (replies and ICMP errors): at most {@code perSecond} a second in all (shared evenly by
+         * {@code queues} channels) and {@code perSource} a second to one source address; 0: no limit.
+         */
+        public Builder replyLimits(double perSecond, double perSource, int queues) {
+            this.repliesPerSecond = perSecond;
+            this.repliesPerSource = perSource;
+            this.queues = Math.max(1, queues);
             return this;
         }
 

@@ -177,6 +177,10 @@ public abstract class AbstractTunChannel extends AbstractChannel {
             mtu = NetInterfaces.mtu(name);
         }
         config.sizeBuffersFor(mtu);
+        Integer txQueueLength = config.getTxQueueLength();
+        if (txQueueLength != null) {
+            NetInterfaces.setTxQueueLength(name, txQueueLength);
+        }
         IpCidr address = config.getIpv4Address();
         if (address != null) {
             NetInterfaces.setIpv4Address(name, (Inet4Address) address.inetAddress(), address.prefixLength());

@@ -21,12 +21,15 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     /** The smallest MTU IPv4 allows (RFC 791). */
     public static final int MIN_MTU = 68;
     public static final int MAX_MTU = 65535;
+    /** The longest transmit queue tunecho sets. */
+    public static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
     private static final int DEFAULT_BUFFER_SIZE = 1500;
 
     private final AbstractTunChannel channel;
     private volatile Integer mtu;
     private volatile IpCidr ipv4Address;
     private volatile IpCidr ipv6Address;
+    private volatile Integer txQueueLength;
     private volatile List<IpCidr> routes = List.of();
     private volatile boolean linkUp = true;
     private volatile boolean multiQueue;
@@ -45,7 +48,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), TunChannelOption.MTU, TunChannelOption.IPV4_ADDRESS,
-                TunChannelOption.IPV6_ADDRESS,
+                TunChannelOption.IPV6_ADDRESS, TunChannelOption.TX_QUEUE_LENGTH,
                 TunChannelOption.ROUTES, TunChannelOption.LINK_UP, TunChannelOption.MULTI_QUEUE,
                 TunChannelOption.READS_IN_FLIGHT);
     }
@@ -61,6 +64,9 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         }
         if (option == TunChannelOption.IPV6_ADDRESS) {
             return (T) ipv6Address;
+        }
+        if (option == TunChannelOption.TX_QUEUE_LENGTH) {
+            return (T) txQueueLength;
         }
         if (option == TunChannelOption.ROUTES) {
             return (T) routes;
@@ -87,6 +93,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
             setIpv4Address((IpCidr) value);
         } else if (option == TunChannelOption.IPV6_ADDRESS) {
             setIpv6Address((IpCidr) value);
+        } else if (option == TunChannelOption.TX_QUEUE_LENGTH) {
+            setTxQueueLength((Integer) value);
         } else if (option == TunChannelOption.ROUTES) {
             setRoutes((List<IpCidr>) value);
         } else if (option == TunChannelOption.LINK_UP) {
@@ -138,6 +146,19 @@ public final class TunChannelConfig extends DefaultChannelConfig {
             throw new IllegalArgumentException("IPV6_ADDRESS must be an IPv6 address, not " + address);
         }
         this.ipv6Address = address;
+        return this;
+    }
+
+    public Integer getTxQueueLength() {
+        return txQueueLength;
+    }
+
+    public TunChannelConfig setTxQueueLength(Integer length) {
+        if (length != null && (length < 1 || length > MAX_TX_QUEUE_LENGTH)) {
+            throw new IllegalArgumentException("the transmit queue length must be 1.." + MAX_TX_QUEUE_LENGTH + ": "
+                    + length);
+        }
+        this.txQueueLength = length;
         return this;
     }
 

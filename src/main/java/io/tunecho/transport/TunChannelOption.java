@@ -32,6 +32,13 @@ public final class TunChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<List<IpCidr>> ROUTES = valueOf(TunChannelOption.class, "ROUTES");
 
+    /**
+     * The interface's transmit queue length ({@code txqueuelen}): how many packets the kernel holds for the channel
+     * before it drops (counted as {@code tx_dropped} on the interface). Unset: the interface keeps its own (a TUN's is
+     * 500).
+     */
+    public static final ChannelOption<Integer> TX_QUEUE_LENGTH = valueOf(TunChannelOption.class, "TX_QUEUE_LENGTH");
+
     /** Bring the link up when binding. Default: {@code true}. */
     public static final ChannelOption<Boolean> LINK_UP = valueOf(TunChannelOption.class, "LINK_UP");
 

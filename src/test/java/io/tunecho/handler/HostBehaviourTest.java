@@ -280,6 +280,30 @@ class HostBehaviourTest {
     }
 
     @Test
+    void replyLimitsInAllAndPerSource() {
+        table = HostTable.build(new HostConfig(IFACE, List.of(), Map.of(), List.of()), null, clock);
+        channel = new EmbeddedChannel();
+        channel.freezeTime();
+        HostTable t = table;
+        ResponderPipeline.builder(counters, () -> t).clock(clock).seed(1).replyLimits(10, 4, 1).build()
+                .addTo(channel.pipeline());
+        int answered = 0;
+        for (int i = 0; i < 20; i++) {
+            send(i); // one source: its limit, 4
+            answered += reply() != null ? 1 : 0;
+        }
+        assertEquals(4, answered);
+        for (int src = 2; src < 20; src++) {
+            ByteBuf b = new Packets.Builder().src(0xC6120064 + src).dst(HOST).buf();
+            fed.add(b);
+            channel.writeInbound(b);
+            answered += reply() != null ? 1 : 0;
+        }
+        assertEquals(10, answered, "10 in all");
+        assertEquals(28, counters.dropped(DropReason.REPLY_LIMIT));
+    }
+
+    @Test
     void aTimelineTakesTheHostDownAndBackUp() {
         TimelineSpec flap = new TimelineSpec(List.of(
                 new TimelineSpec.Step(4_000_000_000L, HostSettings.EMPTY),

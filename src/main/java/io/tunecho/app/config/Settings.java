@@ -18,6 +18,8 @@ import java.util.Map;
 public final class Settings {
     public static final int MAX_QUEUES = 64;
     public static final int DEFAULT_MAX_DELAYED = 10_000;
+    /** Chosen by measurement: see config/tunecho.yaml. */
+    public static final int DEFAULT_TXQUEUELEN = 1000;
 
     public static final Setting<String> INTERFACE_NAME = Setting.define("interface.name", ValueTypes.interfaceName())
             .option("--interface", "NAME")
@@ -51,6 +53,13 @@ public final class Settings {
             .option("--queues", "N")
             .defaultValue(1)
             .help("queues of the TUN device, each read on its own thread")
+            .build();
+
+    public static final Setting<Integer> INTERFACE_TXQUEUELEN = Setting.define("interface.txqueuelen",
+                    ValueTypes.integer(1, TunChannelConfig.MAX_TX_QUEUE_LENGTH, ""))
+            .option("--txqueuelen", "N")
+            .defaultValue(DEFAULT_TXQUEUELEN)
+            .help("packets the kernel queues for tunecho before it drops (the interface's txqueuelen)")
             .build();
 
     public static final Setting<Boolean> INTERFACE_RECREATE = Setting.define("interface.recreate", ValueTypes.bool())
@@ -92,6 +101,19 @@ public final class Settings {
                     ValueTypes.integer(1, 10_000_000, ""))
             .defaultValue(DEFAULT_MAX_DELAYED)
             .help("delayed replies held at most, per queue; more are dropped and counted")
+            .build();
+
+    public static final Setting<Double> LIMITS_REPLIES = Setting.define("limits.replies-per-second",
+                    ValueTypes.rate())
+            .defaultText("none: no limit")
+            .help("the most answers per second in all (a token bucket, like the kernel's icmp_msgs_per_sec); the "
+                    + "excess is dropped and counted")
+            .build();
+
+    public static final Setting<Double> LIMITS_REPLIES_PER_SOURCE = Setting.define("limits.replies-per-source",
+                    ValueTypes.rate())
+            .defaultText("none: no limit")
+            .help("the most answers per second to one source address; the excess is dropped and counted")
             .build();
 
     public static final Setting<String> HTTP_ADDRESS = Setting.define("http.address", ValueTypes.listenAddress())
@@ -156,10 +178,10 @@ public final class Settings {
 
     /** Every setting, in the order of the help text and the config file. */
     public static final List<Setting<?>> ALL = List.of(INTERFACE_NAME, INTERFACE_ADDRESS, INTERFACE_ADDRESS6,
-            INTERFACE_MTU,
-            INTERFACE_QUEUES, INTERFACE_RECREATE, TRANSPORT, ANSWER, PROFILES, HOSTS, SEED, MAX_DELAYED, HTTP_ADDRESS, HTTP_PORT,
-            HTTP_TOKEN, HTTP_ALLOW_OPEN, HTTP_PROTECT_METRICS, CAPTURE_FILE, CAPTURE_MAX_SIZE, EVENTS_FILE,
-            EVENTS_KEEP, LOG_FORMAT, LOG_SUMMARY_INTERVAL);
+            INTERFACE_MTU, INTERFACE_QUEUES, INTERFACE_TXQUEUELEN, INTERFACE_RECREATE, TRANSPORT, ANSWER, PROFILES,
+            HOSTS, SEED, MAX_DELAYED, LIMITS_REPLIES, LIMITS_REPLIES_PER_SOURCE, HTTP_ADDRESS, HTTP_PORT, HTTP_TOKEN,
+            HTTP_ALLOW_OPEN, HTTP_PROTECT_METRICS, CAPTURE_FILE, CAPTURE_MAX_SIZE, EVENTS_FILE, EVENTS_KEEP,
+            LOG_FORMAT, LOG_SUMMARY_INTERVAL);
 
     /**
      * Options that set more than one setting: {@code --http ADDR:PORT} sets {@code http.address} and

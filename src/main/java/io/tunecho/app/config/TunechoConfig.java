@@ -76,6 +76,10 @@ public final class TunechoConfig {
         return get(Settings.INTERFACE_QUEUES);
     }
 
+    public int txQueueLength() {
+        return get(Settings.INTERFACE_TXQUEUELEN);
+    }
+
     /** Whether an interface deleted under tunecho is created again. */
     public boolean recreateInterface() {
         return get(Settings.INTERFACE_RECREATE);
@@ -108,6 +112,16 @@ public final class TunechoConfig {
 
     public int maxDelayed() {
         return get(Settings.MAX_DELAYED);
+    }
+
+    /** The most answers per second in all, or {@code null} for no limit. */
+    public Double repliesPerSecond() {
+        return get(Settings.LIMITS_REPLIES);
+    }
+
+    /** The most answers per second to one source, or {@code null} for no limit. */
+    public Double repliesPerSource() {
+        return get(Settings.LIMITS_REPLIES_PER_SOURCE);
     }
 
     /** The HTTP server's port, or {@code null} when it is off. */

@@ -87,14 +87,14 @@ class ConfigLoaderTest {
     void unknownTopLevelKey() {
         String m = error("interface:\n  name: tun0\nanswers:\n  - 198.18.0.0/24\n");
         assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, transport, answer, profiles, "
-                + "hosts, seed, max-delayed, http, capture, events, log)", m);
+                + "hosts, seed, max-delayed, limits, http, capture, events, log)", m);
     }
 
     @Test
     void unknownInterfaceKey() {
         String m = error("interface:\n  nmae: tun1\n");
         assertEquals("test.yaml:2: unknown key 'nmae' in interface (known keys: name, address, address6, mtu, queues, "
-                + "recreate)", m);
+                + "txqueuelen, recreate)", m);
     }
 
     @Test

@@ -148,6 +148,7 @@ public final class TunechoServer implements AutoCloseable {
         TunechoServer server = new TunechoServer(config, group, bootstrap, channels, control, counters,
                 uring ? "io_uring" : "epoll", responder, capture);
         routes.channels = server::channels;
+        control.executor().scheduleWithFixedDelay(server::watchLink, 1, 1, TimeUnit.SECONDS);
         return server;
     }
 
@@ -223,6 +224,37 @@ public final class TunechoServer implements AutoCloseable {
             watch(channels);
         }
         log.info("re-created {}: answering again", config.interfaceName());
+    }
+
+    private boolean linkDown;
+
+    /**
+     * On the control thread, once a second: whether someone took the link down (ip link set down) or up again.
+     * Down, nothing reaches tunecho and the kernel removes the routes through the interface; up again, tunecho puts
+     * its routes back. Each change is one log line.
+     */
+    private void watchLink() {
+        List<AbstractTunChannel> now = channels;
+        if (stopping || now.isEmpty() || !now.get(0).isActive()) {
+            return;
+        }
+        Logger log = LoggerFactory.getLogger(TunechoServer.class);
+        try {
+            boolean up = now.get(0).isLinkUp();
+            if (!up && !linkDown) {
+                linkDown = true;
+                log.warn("the interface {} went down (ip link set down?): nothing reaches tunecho until it is up again",
+                        config.interfaceName());
+            } else if (up && linkDown) {
+                linkDown = false;
+                for (IpCidr route : control.current().routesOutside(config.hostConfig().subnets())) {
+                    now.get(0).addRoute(route);
+                }
+                log.info("the interface {} is up again: answering, its routes restored", config.interfaceName());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("link watch: {}", e.toString());
+        }
     }
 
     /** Stops answering: closes the channels (an interface that tunecho created disappears); see {@link #close()}. */

@@ -86,6 +86,11 @@ public final class NetInterfaces {
         check(name, "set the transmit queue length to " + length, ioctl(SIOCSIFTXQLEN, req));
     }
 
+    /** Whether the link is up ({@code IFF_UP}). */
+    public static boolean isUp(String name) throws DeviceException {
+        return (flags(name) & IFF_UP) != 0;
+    }
+
     /** Brings the link up (sets {@code IFF_UP}, keeping the other flags). */
     public static void setUp(String name) throws DeviceException {
         int flags = flags(name);

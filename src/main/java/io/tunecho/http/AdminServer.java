@@ -20,13 +20,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP server: metrics, health, the admin API and the lab page, on one event loop of its own (NIO: it needs no
- * native transport), apart from the packet loops. Requests are bounded: 64 KiB bodies, 30 s to send a request,
+ * native transport), apart from the packet loops. Requests are bounded: 64 KiB bodies, 10 s of silence while a
+ * request is read,
  * {@value #MAX_CONNECTIONS} connections at once.
  */
 public final class AdminServer implements AutoCloseable {
     static final int MAX_BODY = 64 * 1024;
     static final int MAX_CONNECTIONS = 128;
-    static final int READ_TIMEOUT_SECONDS = 30;
+    static final int READ_TIMEOUT_SECONDS = 10;
 
     private final EventLoopGroup group;
     private final Channel channel;

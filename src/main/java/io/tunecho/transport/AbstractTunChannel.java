@@ -223,6 +223,12 @@ public abstract class AbstractTunChannel extends AbstractChannel {
         route(localAddress.name(), prefix, true);
     }
 
+    /** Whether the bound interface's link is up (an administrator may take it down under the channel). */
+    public boolean isLinkUp() throws IOException {
+        requireBound();
+        return NetInterfaces.isUp(localAddress.name());
+    }
+
     /** Removes a route into the bound interface; one that is not there is fine. */
     public void deleteRoute(IpCidr prefix) throws IOException {
         requireBound();

@@ -53,6 +53,15 @@ final class TunechoProcess implements AutoCloseable {
         return t;
     }
 
+    /** Starts tunecho through a command line of the test's own (a wrapper around {@link Netns#tunechoCommand}). */
+    static TunechoProcess startCommand(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        TunechoProcess t = new TunechoProcess(p);
+        t.awaitOutput(READY, 30);
+        return t;
+    }
+
     /** Starts tunecho without waiting for anything. */
     static TunechoProcess launch(String... args) throws IOException {
         return launch(List.of(), args);

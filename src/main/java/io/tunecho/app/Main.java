@@ -5,6 +5,7 @@ import io.tunecho.app.config.CommandLine;
 import io.tunecho.app.config.ConfigException;
 import io.tunecho.app.config.TunechoConfig;
 import io.tunecho.device.DeviceException;
+import io.tunecho.device.Privileges;
 import io.tunecho.transport.AbstractTunChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,11 +59,23 @@ public final class Main {
             out.println("tunecho " + version());
             return EXIT_OK;
         }
+        if (cli.checkRequested()) {
+            return ConfigCheck.run(cli.config(), out, err);
+        }
         return serve(cli.config(), err);
     }
 
     private static int serve(TunechoConfig config, PrintStream err) {
+        Privileges.User user = null;
         TunechoServer server;
+        try {
+            if (config.user() != null) {
+                user = Privileges.lookup(config.user()); // before anything is opened: a typo changes nothing
+            }
+        } catch (DeviceException e) {
+            err.println("tunecho: " + e.getMessage());
+            return EXIT_USAGE;
+        }
         try {
             server = TunechoServer.start(config);
         } catch (Throwable t) {
@@ -73,6 +86,16 @@ public final class Main {
             return EXIT_RUNTIME;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
+        if (user != null) {
+            try {
+                Privileges.drop(user);
+            } catch (DeviceException e) {
+                server.close();
+                err.println("tunecho: " + e.getMessage());
+                return EXIT_RUNTIME;
+            }
+            log.info("running as user {}, without capabilities: interface settings can no longer change", user);
+        }
         log.info("answering on {} ({}, mtu {}, {}{}, {}): {}", server.channel().localAddress().name(),
                 config.interfaceAddress(), config.mtu(),
                 server.channel().createdInterface() ? "created" : "attached",

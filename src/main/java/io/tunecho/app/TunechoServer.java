@@ -1,6 +1,7 @@
 package io.tunecho.app;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -63,9 +64,6 @@ public final class TunechoServer implements AutoCloseable {
     public static TunechoServer start(TunechoConfig config) throws Exception {
         PacketCounters counters = new PacketCounters();
         AnswerSet answers = AnswerSet.forInterface(config.interfaceAddress(), config.effectiveAnswer());
-        Ipv6DropFilter ipv6 = new Ipv6DropFilter(counters);
-        Ipv4Decoder ipv4 = new Ipv4Decoder(counters);
-        IcmpEchoHandler echo = new IcmpEchoHandler(answers, counters);
         boolean uring = config.transport() == TunechoConfig.Transport.IO_URING && ioUringUsable();
         EventLoopGroup group = new NoTimeoutIoEventLoopGroup(config.queues(),
                 uring ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory());
@@ -76,15 +74,7 @@ public final class TunechoServer implements AutoCloseable {
                 .option(TunChannelOption.IPV4_ADDRESS, config.interfaceAddress())
                 .option(TunChannelOption.IPV4_ROUTES, routesOutsideSubnet(config))
                 .option(TunChannelOption.MULTI_QUEUE, config.queues() > 1)
-                .handler(new ChannelInitializer<AbstractTunChannel>() {
-                    @Override
-                    protected void initChannel(AbstractTunChannel ch) {
-                        ch.pipeline().addLast("ipv6", ipv6)
-                                .addLast("ipv4", ipv4)
-                                .addLast("echo", echo)
-                                .addLast("errors", ErrorLogger.INSTANCE);
-                    }
-                });
+                .handler(answering(answers, counters));
         List<AbstractTunChannel> channels = new ArrayList<>();
         TunAddress address = new TunAddress(config.interfaceName());
         for (int queue = 0; queue < config.queues(); queue++) {
@@ -105,7 +95,23 @@ public final class TunechoServer implements AutoCloseable {
         return new TunechoServer(group, channels, answers, counters, uring ? "io_uring" : "epoll");
     }
 
-    private static boolean ioUringUsable() {
+    /** The answering pipeline of every channel (and of {@link ConfigCheck}'s trial channel); shared handlers. */
+    static ChannelInitializer<Channel> answering(AnswerSet answers, PacketCounters counters) {
+        Ipv6DropFilter ipv6 = new Ipv6DropFilter(counters);
+        Ipv4Decoder ipv4 = new Ipv4Decoder(counters);
+        IcmpEchoHandler echo = new IcmpEchoHandler(answers, counters);
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("ipv6", ipv6)
+                        .addLast("ipv4", ipv4)
+                        .addLast("echo", echo)
+                        .addLast("errors", ErrorLogger.INSTANCE);
+            }
+        };
+    }
+
+    static boolean ioUringUsable() {
         if (IoUring.isAvailable()) {
             return true;
         }

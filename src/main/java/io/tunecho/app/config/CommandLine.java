@@ -13,11 +13,13 @@ import java.util.List;
 public final class CommandLine {
     private final boolean help;
     private final boolean version;
+    private final boolean check;
     private final TunechoConfig config;
 
-    private CommandLine(boolean help, boolean version, TunechoConfig config) {
+    private CommandLine(boolean help, boolean version, boolean check, TunechoConfig config) {
         this.help = help;
         this.version = version;
+        this.check = check;
         this.config = config;
     }
 
@@ -29,6 +31,11 @@ public final class CommandLine {
     /** Whether {@code --version} was given. */
     public boolean versionRequested() {
         return version;
+    }
+
+    /** Whether {@code --check} was given: check the configuration and the answering pipeline, open no device. */
+    public boolean checkRequested() {
+        return check;
     }
 
     /** The configuration to run with (defaults, then the file, then the options). */
@@ -53,6 +60,10 @@ public final class CommandLine {
                 "  --queues N               queues of the TUN device, each on its own thread, 1..64; default: 1",
                 "  --transport T            epoll or io_uring (falls back to epoll where io_uring is missing);",
                 "                           default: epoll",
+                "  --user NAME              once the interface is configured, switch to this user and its group",
+                "                           (needs root at start); default: stay as started",
+                "  --check                  check the configuration, the native libraries and the answering pipeline",
+                "                           (one echo request through it), print one line and exit; opens no device",
                 "  -h, --help               print this help",
                 "  --version                print the version",
                 "",
@@ -65,13 +76,18 @@ public final class CommandLine {
     public static CommandLine parse(String... args) throws ConfigException {
         List<String[]> options = new ArrayList<>();
         Path file = null;
+        boolean check = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
-                return new CommandLine(true, false, null);
+                return new CommandLine(true, false, false, null);
             }
             if (arg.equals("--version")) {
-                return new CommandLine(false, true, null);
+                return new CommandLine(false, true, false, null);
+            }
+            if (arg.equals("--check")) {
+                check = true;
+                continue;
             }
             if (!arg.startsWith("--")) {
                 throw new ConfigException("unexpected argument '" + arg + "' (options start with --; try --help)");
@@ -122,6 +138,9 @@ public final class CommandLine {
                 case "--transport":
                     config = config.withTransport(TunechoConfig.Transport.parse(o[1], "--transport"));
                     break;
+                case "--user":
+                    config = config.withUser(Values.userName(o[1], "--user"));
+                    break;
                 default: // --answer, repeatable; together they replace the file's list
                     if (answer == null) {
                         answer = new ArrayList<>();
@@ -141,7 +160,7 @@ public final class CommandLine {
             config = config.withAnswer(answer);
         }
         config.validate("");
-        return new CommandLine(false, false, config);
+        return new CommandLine(false, false, check, config);
     }
 
     private static boolean isKnown(String name) {
@@ -153,6 +172,7 @@ public final class CommandLine {
             case "--mtu":
             case "--queues":
             case "--transport":
+            case "--user":
                 return true;
             default:
                 return false;

@@ -30,7 +30,7 @@ import java.util.Set;
  * (snakeyaml's composer): no objects are constructed from the document.
  */
 public final class ConfigLoader {
-    private static final List<String> TOP_KEYS = List.of("interface", "answer", "transport");
+    private static final List<String> TOP_KEYS = List.of("interface", "answer", "transport", "user");
     private static final List<String> INTERFACE_KEYS = List.of("name", "address", "mtu", "queues");
 
     private final String source;
@@ -80,6 +80,8 @@ public final class ConfigLoader {
             Node value = entry.getValueNode();
             if (key.equals("interface")) {
                 config = readInterface(value, config);
+            } else if (key.equals("user")) {
+                config = config.withUser(Values.userName(scalar(value, "user"), at(value) + "user"));
             } else if (key.equals("transport")) {
                 config = config.withTransport(TunechoConfig.Transport.parse(scalar(value, "transport"),
                         at(value) + "transport"));

@@ -14,9 +14,10 @@ import java.util.List;
  *                         read by its own channel on its own event loop
  * @param answer           the prefixes answered; empty means the interface's subnet
  * @param transport        the event loops' I/O mechanism
+ * @param user             the user to switch to once the interface is configured; {@code null}: stay as started
  */
 public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int mtu, int queues,
-                            List<Ipv4Cidr> answer, Transport transport) {
+                            List<Ipv4Cidr> answer, Transport transport, String user) {
 
     /** How the event loops do I/O. */
     public enum Transport {
@@ -56,7 +57,7 @@ public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int
 
     public static TunechoConfig defaults() {
         return new TunechoConfig(DEFAULT_INTERFACE, DEFAULT_ADDRESS, DEFAULT_MTU, DEFAULT_QUEUES, List.of(),
-                Transport.EPOLL);
+                Transport.EPOLL, null);
     }
 
     /** The prefixes to answer: the configured list, or the interface's subnet when none is configured. */
@@ -65,27 +66,31 @@ public record TunechoConfig(String interfaceName, Ipv4Cidr interfaceAddress, int
     }
 
     TunechoConfig withInterfaceName(String name) {
-        return new TunechoConfig(name, interfaceAddress, mtu, queues, answer, transport);
+        return new TunechoConfig(name, interfaceAddress, mtu, queues, answer, transport, user);
     }
 
     TunechoConfig withInterfaceAddress(Ipv4Cidr address) {
-        return new TunechoConfig(interfaceName, address, mtu, queues, answer, transport);
+        return new TunechoConfig(interfaceName, address, mtu, queues, answer, transport, user);
     }
 
     TunechoConfig withMtu(int value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, value, queues, answer, transport);
+        return new TunechoConfig(interfaceName, interfaceAddress, value, queues, answer, transport, user);
     }
 
     TunechoConfig withQueues(int value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, mtu, value, answer, transport);
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, value, answer, transport, user);
     }
 
     TunechoConfig withTransport(Transport value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, answer, value);
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, answer, value, user);
     }
 
     TunechoConfig withAnswer(List<Ipv4Cidr> value) {
-        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, value, transport);
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, value, transport, user);
+    }
+
+    TunechoConfig withUser(String value) {
+        return new TunechoConfig(interfaceName, interfaceAddress, mtu, queues, answer, transport, value);
     }
 
     /** Checks the rules that span settings; {@code where} prefixes the message (a file name, or "command line"). */

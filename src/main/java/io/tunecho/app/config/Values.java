@@ -42,6 +42,22 @@ final class Values {
         return cidr(value, what);
     }
 
+    /** A user name for {@code --user}: what useradd accepts; whether the user exists is checked at start. */
+    static String userName(String value, String what) throws ConfigException {
+        String v = value.trim();
+        if (v.isEmpty() || v.length() > 32 || v.startsWith("-")) {
+            throw new ConfigException(what + " '" + v + "' is not a user name; give 1 to 32 characters such as nobody");
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+                    || c == '.' || c == '$' && i == v.length() - 1)) {
+                throw new ConfigException(what + " '" + v + "' is not a user name; use letters, digits, '_', '-', '.'");
+            }
+        }
+        return v;
+    }
+
     static int queues(String value, String what) throws ConfigException {
         int queues;
         try {

@@ -74,7 +74,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         String m = error("interface:\n  name: tun0\nanswers:\n  - 198.18.0.0/24\n");
-        assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, answer, transport)", m);
+        assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, answer, transport, user)", m);
     }
 
     @Test

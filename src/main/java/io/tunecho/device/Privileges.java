@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -134,7 +135,7 @@ public final class Privileges {
     /**
      * Looks a user up in the user database ({@code getpwnam}: /etc/passwd, or whatever NSS is configured).
      *
-     * @throws DeviceException naming the fix if there is no such user
+     * @throws DeviceException naming the fix if there is no such user, or if it is uid 0
      */
     public static User lookup(String name) throws DeviceException {
         LibC.clearLastError();
@@ -151,7 +152,12 @@ public final class Privileges {
                     + DeviceException.describe(errno) + "; check /etc/passwd and /etc/nsswitch.conf", errno);
         }
         String found = pw.getPointer(PW_NAME).getString(0, 256, StandardCharsets.UTF_8);
-        return new User(found, pw.getInt(PW_UID), pw.getInt(PW_GID));
+        User user = new User(found, pw.getInt(PW_UID), pw.getInt(PW_GID));
+        if (user.uid() == 0) {
+            throw new DeviceException("user '" + name + "' for --user is uid 0, which keeps every privilege; give an "
+                    + "unprivileged user (for example nobody)", 0);
+        }
+        return user;
     }
 
     /**
@@ -187,27 +193,30 @@ public final class Privileges {
             throw notDropped(user, "getresgid reports " + Integer.toUnsignedString(r[0]) + " "
                     + Integer.toUnsignedString(e[0]) + " " + Integer.toUnsignedString(s[0]));
         }
-        int threads = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-            for (Path task : tasks) {
-                List<String> status;
-                try {
-                    status = Files.readAllLines(task.resolve("status"), StandardCharsets.UTF_8);
-                } catch (NoSuchFileException gone) {
-                    continue; // a thread that ended meanwhile
-                }
-                String wrong = Credentials.parse(status).mismatch(user);
-                if (wrong != null) {
-                    throw notDropped(user, "thread " + task.getFileName() + " (" + threadName(status) + "): "
-                            + wrong);
-                }
-                threads++;
-            }
-        } catch (IOException | IllegalArgumentException ex) {
-            throw notDropped(user, "cannot read " + TASKS + " (" + ex.getMessage() + ")");
+        List<Path> tasks = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
+            dir.forEach(tasks::add);
+        } catch (IOException ex) {
+            throw notDropped(user, "cannot list " + TASKS + " (" + ex.getMessage() + ")");
         }
-        if (threads == 0) {
+        if (tasks.isEmpty()) {
             throw notDropped(user, TASKS + " lists no thread");
+        }
+        for (Path task : tasks) {
+            List<String> status;
+            Credentials credentials;
+            try {
+                status = Files.readAllLines(task.resolve("status"), StandardCharsets.UTF_8);
+                credentials = Credentials.parse(status);
+            } catch (NoSuchFileException gone) {
+                continue; // a thread that ended meanwhile
+            } catch (IOException | IllegalArgumentException ex) {
+                throw notDropped(user, "cannot read " + task.resolve("status") + " (" + ex.getMessage() + ")");
+            }
+            String wrong = credentials.mismatch(user);
+            if (wrong != null) {
+                throw notDropped(user, "thread " + task.getFileName() + " (" + threadName(status) + "): " + wrong);
+            }
         }
     }
 

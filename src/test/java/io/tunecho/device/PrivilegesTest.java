@@ -23,10 +23,15 @@ class PrivilegesTest {
     private static final String NONE = "0000000000000000";
 
     @Test
-    void rootLookup() throws Exception {
-        Privileges.User root = Privileges.lookup("root");
-        assertEquals(new Privileges.User("root", 0, 0), root);
-        assertEquals("root (uid 0, gid 0)", root.toString());
+    void rootIsRefused() {
+        DeviceException e = assertThrows(DeviceException.class, () -> Privileges.lookup("root"));
+        assertEquals("user 'root' for --user is uid 0, which keeps every privilege; give an unprivileged user (for "
+                + "example nobody)", e.getMessage());
+    }
+
+    @Test
+    void userToString() {
+        assertEquals("nobody (uid 65534, gid 65534)", NOBODY.toString());
     }
 
     @Test

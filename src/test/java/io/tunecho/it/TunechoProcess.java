@@ -129,6 +129,10 @@ final class TunechoProcess implements AutoCloseable {
         return output.toString();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

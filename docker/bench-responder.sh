@@ -54,6 +54,9 @@ trap finish TERM INT EXIT
   --cap-drop ALL --cap-add NET_ADMIN --device /dev/net/tun --read-only --read-only-tmpfs=false \
   --health-interval disable "$IMAGE" "$@" >/dev/null
 PID=$(cat "$WORK/pid")
+# what podman adds to the harness's "ready ms": from this script's start to the container JVM's (10 ms ticks)
+start_ticks() { awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$1/stat"; }
+echo "bench-responder: the container JVM started $(( ($(start_ticks "$PID") - $(start_ticks $$)) * 1000 / $(getconf CLK_TCK) )) ms after this script"
 # wait for the JVM with shell built-ins only: a `sleep` or `podman wait` would count in the tree's RSS
 mkfifo "$WORK/tick"
 exec 3<>"$WORK/tick"

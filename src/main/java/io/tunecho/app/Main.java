@@ -6,6 +6,7 @@ import io.tunecho.app.config.ConfigException;
 import io.tunecho.app.config.LogFormat;
 import io.tunecho.app.config.TunechoConfig;
 import io.tunecho.device.DeviceException;
+import io.tunecho.device.Privileges;
 import io.tunecho.http.AdminContext;
 import io.tunecho.http.AdminServer;
 import io.tunecho.transport.AbstractTunChannel;
@@ -74,6 +75,15 @@ public final class Main {
         if (config.logFormat() == LogFormat.JSON) {
             LogConfigurator.useJson();
         }
+        Privileges.User user = null;
+        try {
+            if (config.user() != null) {
+                user = Privileges.lookup(config.user()); // before anything is opened: a typo changes nothing
+            }
+        } catch (DeviceException e) {
+            err.println("tunecho: " + e.getMessage());
+            return EXIT_USAGE;
+        }
         TunechoServer server;
         try {
             server = TunechoServer.start(config);
@@ -100,6 +110,20 @@ public final class Main {
                 err.println("tunecho: " + e.getMessage());
                 return EXIT_RUNTIME;
             }
+        }
+        if (user != null) {
+            try {
+                Privileges.drop(user);
+            } catch (DeviceException e) {
+                if (http != null) {
+                    http.close();
+                }
+                server.close();
+                err.println("tunecho: " + e.getMessage());
+                return EXIT_RUNTIME;
+            }
+            log.info("running as user {}, without capabilities: interface settings and routes can no longer change",
+                    user);
         }
         server.control().recordStart();
         log.info("answering on {} ({}, mtu {}, {}{}, {}): {}", server.channel().localAddress().name(),

@@ -319,7 +319,7 @@ public final class TunechoServer implements AutoCloseable {
         return control.config();
     }
 
-    private static boolean ioUringUsable() {
+    static boolean ioUringUsable() {
         if (IoUring.isAvailable()) {
             return true;
         }

@@ -47,7 +47,7 @@ public final class HostControl implements AutoCloseable {
     /** Settings that a running server cannot change: they shape the interface or the event loops. */
     public static final List<Setting<?>> RESTART_SETTINGS = List.of(Settings.INTERFACE_NAME,
             Settings.INTERFACE_ADDRESS, Settings.INTERFACE_ADDRESS6, Settings.INTERFACE_MTU, Settings.INTERFACE_QUEUES, Settings.INTERFACE_RECREATE, Settings.INTERFACE_TXQUEUELEN,
-            Settings.LIMITS_REPLIES, Settings.LIMITS_REPLIES_PER_SOURCE,
+            Settings.LIMITS_REPLIES, Settings.LIMITS_REPLIES_PER_SOURCE, Settings.USER,
             Settings.TRANSPORT,
             Settings.SEED, Settings.MAX_DELAYED, Settings.HTTP_ADDRESS, Settings.HTTP_PORT, Settings.HTTP_TOKEN,
             Settings.HTTP_ALLOW_OPEN, Settings.HTTP_PROTECT_METRICS, Settings.EVENTS_FILE, Settings.EVENTS_KEEP,

@@ -10,9 +10,11 @@ import jnr.ffi.annotations.Variadic;
 import jnr.posix.POSIXFactory;
 
 /**
- * The libc calls tunecho makes, and the only place that binds them. {@code open}, {@code fcntl} and {@code close}
- * are jnr-posix's own declarations ({@link jnr.posix.LibC}); jnr-posix has no {@code ioctl} or {@code socket}, so
- * those are declared here ({@link Native}). Both are bound with jnr-ffi.
+ * The libc calls tunecho makes, and the only place that binds them. {@code open}, {@code fcntl}, {@code close},
+ * {@code setgid} and {@code setuid} are jnr-posix's own declarations ({@link jnr.posix.LibC}); jnr-posix has no
+ * {@code ioctl}, {@code socket}, {@code setgroups} or {@code getresuid}, so those are declared here ({@link Native}),
+ * with {@code getpwnam} (jnr-posix's returns its {@code Passwd}, which only its eager {@code POSIXFactory} binding
+ * can convert). Both are bound with jnr-ffi.
  */
 final class LibC {
     /**
@@ -45,6 +47,19 @@ final class LibC {
 
         @SaveError
         int socket(int domain, int type, int protocol);
+
+        /** {@code struct passwd *getpwnam(const char *)}: null when there is no such user (errno 0) or on error. */
+        @SaveError
+        Pointer getpwnam(String name);
+
+        @SaveError
+        int setgroups(long size, @In int[] groups);
+
+        @SaveError
+        int getresuid(@Out int[] real, @Out int[] effective, @Out int[] saved);
+
+        @SaveError
+        int getresgid(@Out int[] real, @Out int[] effective, @Out int[] saved);
     }
 
     private static final class Holder {
@@ -78,7 +93,7 @@ final class LibC {
     private LibC() {
     }
 
-    /** jnr-posix's libc declarations: {@code open}, {@code fcntl}, {@code close}. */
+    /** jnr-posix's libc declarations: {@code open}, {@code fcntl}, {@code close}, {@code setgid}, {@code setuid}. */
     static jnr.posix.LibC posix() {
         return Holder.POSIX;
     }
@@ -94,5 +109,10 @@ final class LibC {
     /** errno of the last libc call of this thread. */
     static int lastError() {
         return Holder.RUNTIME.getLastError();
+    }
+
+    /** Sets this thread's saved errno, for calls such as {@code getpwnam} that report "not found" by leaving it. */
+    static void clearLastError() {
+        Holder.RUNTIME.setLastError(0);
     }
 }

@@ -103,6 +103,12 @@ public final class Settings {
             .help("delayed replies held at most, per queue; more are dropped and counted")
             .build();
 
+    public static final Setting<String> USER = Setting.define("user", ValueTypes.userName())
+            .option("--user", "NAME")
+            .defaultText("none: keep running as the user that started it")
+            .help("once the interface is set up, drop to this user and its group, without any capability")
+            .build();
+
     public static final Setting<Double> LIMITS_REPLIES = Setting.define("limits.replies-per-second",
                     ValueTypes.rate())
             .defaultText("none: no limit")
@@ -179,7 +185,7 @@ public final class Settings {
     /** Every setting, in the order of the help text and the config file. */
     public static final List<Setting<?>> ALL = List.of(INTERFACE_NAME, INTERFACE_ADDRESS, INTERFACE_ADDRESS6,
             INTERFACE_MTU, INTERFACE_QUEUES, INTERFACE_TXQUEUELEN, INTERFACE_RECREATE, TRANSPORT, ANSWER, PROFILES,
-            HOSTS, SEED, MAX_DELAYED, LIMITS_REPLIES, LIMITS_REPLIES_PER_SOURCE, HTTP_ADDRESS, HTTP_PORT, HTTP_TOKEN,
+            HOSTS, SEED, MAX_DELAYED, USER, LIMITS_REPLIES, LIMITS_REPLIES_PER_SOURCE, HTTP_ADDRESS, HTTP_PORT, HTTP_TOKEN,
             HTTP_ALLOW_OPEN, HTTP_PROTECT_METRICS, CAPTURE_FILE, CAPTURE_MAX_SIZE, EVENTS_FILE, EVENTS_KEEP,
             LOG_FORMAT, LOG_SUMMARY_INTERVAL);
 

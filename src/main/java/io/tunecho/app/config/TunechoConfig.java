@@ -114,6 +114,11 @@ public final class TunechoConfig {
         return get(Settings.MAX_DELAYED);
     }
 
+    /** The user to drop to after start-up, or {@code null}. */
+    public String user() {
+        return get(Settings.USER);
+    }
+
     /** The most answers per second in all, or {@code null} for no limit. */
     public Double repliesPerSecond() {
         return get(Settings.LIMITS_REPLIES);

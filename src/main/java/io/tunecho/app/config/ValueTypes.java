@@ -226,16 +226,25 @@ public final class ValueTypes {
         };
     }
 
-    /** A user name (or numeric uid) to run as; checked against the system when it is used. */
+    /** A user name to run as (1 to 32 letters, digits, '_', '-', '.'); looked up on the system when it is used. */
     public static ValueType<String> userName() {
         return new ValueType<>() {
             @Override
             public String parse(String text) {
-                String t = text.trim();
-                if (t.isEmpty() || !t.matches("[A-Za-z0-9_.][A-Za-z0-9_.-]*\\$?")) {
-                    throw new IllegalArgumentException("'" + t + "' is not a user name");
+                String v = text.trim();
+                if (v.isEmpty() || v.length() > 32 || v.startsWith("-")) {
+                    throw new IllegalArgumentException("'" + v + "' is not a user name; give 1 to 32 characters such "
+                            + "as nobody");
                 }
-                return t;
+                for (int i = 0; i < v.length(); i++) {
+                    char c = v.charAt(i);
+                    if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+                            || c == '.' || c == '$' && i == v.length() - 1)) {
+                        throw new IllegalArgumentException("'" + v + "' is not a user name; use letters, digits, '_', "
+                                + "'-', '.'");
+                    }
+                }
+                return v;
             }
 
             @Override

@@ -1,0 +1,86 @@
+package io.tunecho.app;
+
+import io.tunecho.app.config.CommandLine;
+import io.tunecho.app.config.ConfigException;
+import io.tunecho.app.config.TunechoConfig;
+import io.tunecho.hosts.HostTable;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code --check}: a real echo request through the real pipeline, without a device. */
+class ConfigCheckTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int check(String... args) throws ConfigException {
+        return ConfigCheck.run(CommandLine.parse(args).config(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theDefaults() throws Exception {
+        assertEquals(0, check(), err());
+        assertEquals("tunecho: configuration OK (tun0 198.18.0.1/24, epoll, answers 198.18.0.0/24 except "
+                + "198.18.0.1; echo request to 198.18.0.2 answered)\n", out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void aRoutedPrefixAndAUser() throws Exception {
+        assertEquals(0, check("--address", "10.9.0.1/24", "--answer", "203.0.113.0/24", "--user", "nobody"), err());
+        assertTrue(out().startsWith("tunecho: configuration OK (tun0 10.9.0.1/24, user nobody (uid "), out());
+        assertTrue(out().endsWith("), epoll, answers 203.0.113.0/24 (routed: outside 10.9.0.0/24) except 10.9.0.1; "
+                + "echo request to 203.0.113.1 "
+                + "answered)\n"), out());
+    }
+
+    @Test
+    void aSingleAddress() throws Exception {
+        assertEquals(0, check("--address", "10.9.0.1/32", "--answer", "192.0.2.7"), err());
+        assertTrue(out().contains("echo request to 192.0.2.7 answered"), out());
+    }
+
+    @Test
+    void ioUring() throws Exception {
+        assertEquals(0, check("--transport", "io_uring"), err());
+        assertTrue(out().contains(", io_uring, ") || out().contains(", epoll, "), out());
+    }
+
+    @Test
+    void anUnknownUserIsAConfigurationError() throws Exception {
+        assertEquals(2, check("--user", "tunecho-no-such-user"));
+        assertEquals("", out());
+        assertTrue(err().startsWith("tunecho: unknown user 'tunecho-no-such-user' for --user; "), err());
+    }
+
+    @Test
+    void thePipelineRefusesWhatIsNotAnswered() {
+        HostTable answers = HostTable.forInterface(TunechoConfig.defaults().interfaceAddress(), java.util.List.of());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ConfigCheck.echoThroughPipeline(0xC6120001, 0xC6120001, answers));
+        assertTrue(e.getMessage().startsWith("the pipeline did not answer an echo request to 198.18.0.1 (replied=0 "
+                + "dropped=1 (not_answered=1))"), e.getMessage());
+    }
+
+    @Test
+    void throughMain() {
+        assertEquals(0, Main.run(new String[] {"--check"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(out().startsWith("tunecho: configuration OK ("), out());
+    }
+}

@@ -1,5 +1,6 @@
 package io.tunecho.app.config;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +132,12 @@ public final class CommandLine {
                 value = args[++i];
             }
             if (name.equals(CONFIG)) {
-                file = Path.of(value);
+                try {
+                    file = Path.of(value);
+                } catch (InvalidPathException e) {
+                    throw new ConfigException(CONFIG + " '" + value + "' is not a file name: " + e.getReason(),
+                            CONFIG);
+                }
             } else {
                 options.add(new String[] {name, value});
             }

@@ -35,6 +35,19 @@ class CommandLineTest {
         assertEquals(List.of(IpCidr.parse("10.9.0.0/25")), c.answer());
     }
 
+    /** Found by ConfigFuzzTest: an argument with a newline made the one-line error two lines. */
+    @Test
+    void controlCharactersInAnArgumentAreEscapedInTheMessage() {
+        assertEquals("unexpected argument 'U\\n\\u001b[2J' (options start with --; try --help)",
+                error("U\n\u001b[2J"));
+    }
+
+    /** Found by ConfigFuzzTest: a NUL in the config file's name escaped as an InvalidPathException. */
+    @Test
+    void aConfigFileNameThatCannotBeAPathIsAnError() {
+        assertEquals("--config 'a\\u0000b' is not a file name: Nul character not allowed", error("--config", "a\0b"));
+    }
+
     @Test
     void equalsSignForm() throws Exception {
         assertEquals("tun4", CommandLine.parse("--interface=tun4").config().interfaceName());

@@ -17,7 +17,8 @@ public final class HostSettings {
     /** Linux's behaviour: TTL 64, answering at once, losing nothing. */
     public static final HostSettings BUILT_IN = new Builder()
             .ttl(64).delay(0L).jitter(0L).distribution(JitterDistribution.NORMAL).reorder(false)
-            .loss(LossModel.NONE).duplicate(0.0).corrupt(0.0).rate(0.0).state(HostState.UP).build();
+            .loss(LossModel.NONE).duplicate(0.0).corrupt(0.0).rate(0.0).state(HostState.UP).tcpOpen(PortSet.NONE)
+            .build();
 
     private final Integer ttl;
     private final Long delay;
@@ -31,6 +32,7 @@ public final class HostSettings {
     private final HostState state;
     private final IpCidr gateway;
     private final TimelineSpec timeline;
+    private final PortSet tcpOpen;
 
     private HostSettings(Builder b) {
         this.ttl = b.ttl;
@@ -45,6 +47,7 @@ public final class HostSettings {
         this.state = b.state;
         this.gateway = b.gateway;
         this.timeline = b.timeline;
+        this.tcpOpen = b.tcpOpen;
     }
 
     public static Builder builder() {
@@ -93,6 +96,9 @@ public final class HostSettings {
         if (top.timeline != null) {
             b.timeline = top.timeline;
         }
+        if (top.tcpOpen != null) {
+            b.tcpOpen = top.tcpOpen;
+        }
         return b.build();
     }
 
@@ -110,6 +116,7 @@ public final class HostSettings {
         b.state = state;
         b.gateway = gateway;
         b.timeline = timeline;
+        b.tcpOpen = tcpOpen;
         return b;
     }
 
@@ -164,6 +171,11 @@ public final class HostSettings {
         return timeline;
     }
 
+    /** The TCP ports that complete a handshake; every other port answers a SYN with a reset. */
+    public PortSet tcpOpen() {
+        return tcpOpen;
+    }
+
     /** The settings that are set, by their config-file names, as text (for logs, events and the admin API). */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -179,6 +191,7 @@ public final class HostSettings {
         put(m, "rate", rate == null ? null : rate == Math.rint(rate) ? Long.toString(rate.longValue())
                 : rate.toString());
         put(m, "gateway", gateway == null ? null : gateway.addressText());
+        put(m, "tcp", tcpOpen == null ? null : "{open: " + tcpOpen + "}");
         put(m, "timeline", timeline);
         return m;
     }
@@ -199,13 +212,13 @@ public final class HostSettings {
                 && distribution == s.distribution && Objects.equals(reorder, s.reorder) && Objects.equals(loss, s.loss)
                 && Objects.equals(duplicate, s.duplicate) && Objects.equals(corrupt, s.corrupt)
                 && Objects.equals(rate, s.rate) && state == s.state && Objects.equals(gateway, s.gateway)
-                && Objects.equals(timeline, s.timeline);
+                && Objects.equals(timeline, s.timeline) && Objects.equals(tcpOpen, s.tcpOpen);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(ttl, delay, jitter, distribution, reorder, loss, duplicate, corrupt, rate, state, gateway,
-                timeline);
+                timeline, tcpOpen);
     }
 
     @Override
@@ -227,6 +240,7 @@ public final class HostSettings {
         private HostState state;
         private IpCidr gateway;
         private TimelineSpec timeline;
+        private PortSet tcpOpen;
 
         public Builder ttl(Integer v) {
             ttl = v;
@@ -285,6 +299,11 @@ public final class HostSettings {
 
         public Builder timeline(TimelineSpec v) {
             timeline = v;
+            return this;
+        }
+
+        public Builder tcpOpen(PortSet v) {
+            tcpOpen = v;
             return this;
         }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.wire.IcmpMessage;
+import io.tunecho.wire.TcpSegment;
 
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +26,7 @@ import java.util.function.Supplier;
  *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
  *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination, and what it does now;</li>
  *   <li>{@value #PROTOCOLS}: {@link ProtocolDispatcher}, one {@link ProtocolHandler} per protocol
- *       (ICMP: {@link IcmpEchoResponder});</li>
+ *       (ICMP: {@link IcmpEchoResponder}; TCP, IPv4 and IPv6: {@link TcpResponder});</li>
  *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>
  * </ol>
  * Each channel gets stages of its own around one {@link PacketContext}, with its own random generator (seeded from
@@ -47,6 +48,7 @@ public final class ResponderPipeline {
     private final long seed;
     private final int maxDelayed;
     private final IcmpEchoResponder echo = new IcmpEchoResponder();
+    private final SynCookies.Key cookieKey = SynCookies.Key.random();
     private final AtomicInteger channels = new AtomicInteger();
 
     private ResponderPipeline(Builder b) {
@@ -74,9 +76,15 @@ public final class ResponderPipeline {
                 .addLast(IPV6, new Ipv6Filter(counters, packet))
                 .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
                 .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split()))
-                .addLast(PROTOCOLS, new ProtocolDispatcher(counters, packet,
-                        Map.of(IcmpMessage.PROTOCOL_V4, echo), Map.of()))
+                .addLast(PROTOCOLS, protocols(packet))
                 .addLast(ERRORS, ErrorLogger.INSTANCE);
+    }
+
+    /** The protocol handlers of one channel. */
+    private ProtocolDispatcher protocols(PacketContext packet) {
+        TcpResponder tcp = new TcpResponder(new SynCookies(cookieKey, clock));
+        return new ProtocolDispatcher(counters, packet,
+                Map.of(IcmpMessage.PROTOCOL_V4, echo, TcpSegment.PROTOCOL, tcp), Map.of(TcpSegment.PROTOCOL, tcp));
     }
 
     /** A {@link ChannelInitializer} that adds the stages to each channel it initializes. */

@@ -53,6 +53,7 @@ class TcpResponderTest {
     private static final int WINDOWS = 0xC612000B;
     private static final int DOWN = 0xC612000C;
     private static final int SLOW = 0xC612000D;
+    private static final int GONE = 0xC612000E;
 
     private final ManualClock clock = new ManualClock();
     private final PacketCounters counters = new PacketCounters();
@@ -69,7 +70,10 @@ class TcpResponderTest {
                 new HostSpec(IpCidr.ipv4(DOWN, 32), null,
                         HostSettings.builder().state(HostState.DOWN).tcpOpen(PortSet.of(22)).build(), 0, "test"),
                 new HostSpec(IpCidr.ipv4(SLOW, 32), null,
-                        HostSettings.builder().delay(10_000_000L).tcpOpen(PortSet.of(22)).build(), 0, "test"))),
+                        HostSettings.builder().delay(10_000_000L).tcpOpen(PortSet.of(22)).build(), 0, "test"),
+                new HostSpec(IpCidr.ipv4(GONE, 32), null,
+                        HostSettings.builder().state(HostState.UNREACHABLE).tcpOpen(PortSet.of(22)).build(), 0,
+                        "test"))),
                 null, clock);
         channel = new EmbeddedChannel();
         channel.freezeTime();
@@ -399,6 +403,25 @@ class TcpResponderTest {
         assertNotNull(r, "the SYN-ACK after the host's delay");
         r.assertWellFormed().assertAnswers(syn);
         assertEquals(SYN | ACK, r.flags());
+    }
+
+    @Test
+    void anUnreachableHostsGatewayReportsTheSyn() {
+        byte[] syn = new Segment().dst(GONE).build();
+        ByteBuf in = Unpooled.directBuffer().writeBytes(syn);
+        fed.add(in);
+        channel.writeInbound(in);
+        ByteBuf error = channel.readOutbound();
+        assertNotNull(error);
+        try {
+            assertEquals(1, error.getUnsignedByte(9), "ICMP");
+            assertEquals(0xC61200FE, error.getInt(12), "from the gateway");
+            assertEquals(3, error.getUnsignedByte(20), "destination unreachable");
+            assertEquals(1, error.getUnsignedByte(21), "host unreachable: connect() says No route to host");
+            assertEquals(get32(syn, 20), error.getInt(28 + 20), "quoting the SYN's ports");
+        } finally {
+            error.release();
+        }
     }
 
     @Test

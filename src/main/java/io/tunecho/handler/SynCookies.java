@@ -20,11 +20,11 @@ import java.security.SecureRandom;
  *   bits 26..0   SipHash-2-4(key; client address, host address, client port, host port, time slot), low 27 bits
  * </pre>
  * A segment that acknowledges {@code ISN + n} is checked by recomputing the hash for the slot its ISN names: a cookie
- * is valid for the rest of its slot and the whole next one (69 to 137 s; Linux accepts its cookies for two to three
+ * is valid for the rest of its slot and the whole next one (69 to 137 s; Linux's, with 60 s slots, for one to two
  * minutes), then expires. The client's own ISN is deliberately not part of the hash (Linux's cookies include it):
  * tunecho checks every later segment of a connection against the cookie, not only the handshake's ACK, and by then
- * the client's sequence number has moved. Guessing a cookie takes 2^27 tries per 4-tuple, and a right guess earns a
- * FIN, nothing more.
+ * the client's sequence number has moved. Guessing a cookie takes about 2^26 tries per 4-tuple (27 bits, and two
+ * acknowledgment numbers count: ISN+1 and ISN+2), and a right guess earns a FIN, nothing more.
  *
  * <p>One instance per channel (the hash state is reused); the {@link Key} is shared by all channels, so that a
  * connection checks out on any queue.

@@ -10,7 +10,11 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.handler.PacketCounters;
 import io.tunecho.handler.ResponderPipeline;
+import io.tunecho.hosts.Clock;
+import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.PortSet;
 import io.tunecho.wire.IpCidr;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,6 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,7 +54,14 @@ public class PipelineBenchmark {
     static final String IPV6_ROUTER_SOLICITATION = "6000000000083afffe80000000000000f7a813c7f6600bb8ff02000000000"
             + "000000000000000000285006fae00000000";
 
-    @Param({"echo", "ipv6"})
+    /**
+     * {@code nc -z 198.18.0.2 22} as Linux sends it: answered with RST (a closed port), or with SYN-ACK and its SYN
+     * cookie when the default profile opens port 22.
+     */
+    static final String TCP_SYN = "4500003cee0f40004006c084c6120001c6120002a09a00165663650200000000a002faf0a957"
+            + "0000020405b40402080ac5d0f5a5000000000103030a";
+
+    @Param({"echo", "ipv6", "tcp-rst", "tcp-synack"})
     public String packet;
 
     private byte[] template;
@@ -78,9 +90,13 @@ public class PipelineBenchmark {
 
     @Setup
     public void setUp() {
-        template = ByteBufUtil.decodeHexDump(packet.equals("echo") ? ECHO_REQUEST : IPV6_ROUTER_SOLICITATION);
+        template = ByteBufUtil.decodeHexDump(packet.equals("echo") ? ECHO_REQUEST
+                : packet.startsWith("tcp") ? TCP_SYN : IPV6_ROUTER_SOLICITATION);
         PacketCounters counters = new PacketCounters();
-        HostTable hosts = HostTable.forInterface(IpCidr.parse("198.18.0.1/24"), List.of());
+        Map<String, HostSettings> profiles = packet.equals("tcp-synack")
+                ? Map.of(HostConfig.DEFAULT_PROFILE, HostSettings.builder().tcpOpen(PortSet.of(22)).build()) : Map.of();
+        HostTable hosts = HostTable.build(new HostConfig(IpCidr.parse("198.18.0.1/24"), List.of(), profiles,
+                List.of()), null, Clock.SYSTEM);
         channel = new EmbeddedChannel(sink);
         ResponderPipeline.builder(counters, () -> hosts).build().addTo(channel.pipeline());
         pipeline = channel.pipeline();

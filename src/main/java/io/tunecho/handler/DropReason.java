@@ -35,6 +35,18 @@ public enum DropReason {
     BAD_ICMP_CHECKSUM("bad_icmp_checksum"),
     /** ICMP, but not an echo request (type 8 or 128, code 0). */
     NOT_ECHO_REQUEST("not_echo_request"),
+    /** A TCP segment shorter than its header (20 bytes, or what its data offset says). */
+    TCP_TRUNCATED("tcp_truncated"),
+    BAD_TCP_CHECKSUM("bad_tcp_checksum"),
+    /** A TCP reset: never answered (RFC 9293 3.10.7); Linux ignores one for a connection it does not have. */
+    TCP_RESET("tcp_reset"),
+    /**
+     * To an open port, a segment that a listening socket drops: neither SYN nor ACK (nmap's FIN, NULL and Xmas
+     * scans), or SYN with FIN.
+     */
+    TCP_LISTEN_DROP("tcp_listen_drop"),
+    /** An ACK of a virtual host's FIN (or a repeat of one): the connection is closed, and it needs no answer. */
+    TCP_ACK_OF_FIN("tcp_ack_of_fin"),
     /** To a broadcast or multicast address: a Linux host ignores echo requests to those. */
     BROADCAST_OR_MULTICAST("broadcast_or_multicast"),
     /**

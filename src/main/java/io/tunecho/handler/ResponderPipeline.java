@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.wire.IcmpMessage;
+import io.tunecho.wire.TcpSegment;
 
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +28,8 @@ import java.util.function.Supplier;
  *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
  *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination, and what it does now;</li>
  *   <li>{@value #PROTOCOLS}: {@link ProtocolDispatcher}, one {@link ProtocolHandler} per protocol
- *       (ICMP and ICMPv6: {@link IcmpEchoResponder}; UDP: {@link UdpResponder});</li>
+ *       (ICMP and ICMPv6: {@link IcmpEchoResponder}; UDP: {@link UdpResponder}; TCP, IPv4 and IPv6:
+ *       {@link TcpResponder});</li>
  *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>
  * </ol>
  * Each channel gets stages of its own around one {@link PacketContext}, with its own random generator (seeded from
@@ -53,6 +55,8 @@ public final class ResponderPipeline {
     private final boolean ipv6;
     private final double limitPerChannel;
     private final double limitPerSource;
+    /** One SYN-cookie key for all channels: a handshake's ACK may come back on another queue. */
+    private final SynCookies.Key cookieKey = SynCookies.Key.random();
     private final AtomicInteger channels = new AtomicInteger();
 
     private ResponderPipeline(Builder b) {
@@ -80,8 +84,6 @@ public final class ResponderPipeline {
         PacketContext packet = new PacketContext();
         SplittableRandom random = new SplittableRandom(seed + channels.getAndIncrement());
         IcmpErrorLimit errorLimit = new IcmpErrorLimit(clock);
-        UdpResponder udp = new UdpResponder(errorLimit);
-        IcmpEchoResponder echo = new IcmpEchoResponder();
         if (capture != null) {
             pipeline.addLast(CAPTURE, capture);
         }
@@ -91,10 +93,18 @@ public final class ResponderPipeline {
                 .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
                 .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split(), errorLimit,
                         limitPerChannel, limitPerSource))
-                .addLast(PROTOCOLS, new ProtocolDispatcher(counters, packet,
-                        Map.of(IcmpMessage.PROTOCOL_V4, echo, UdpResponder.PROTOCOL, udp),
-                        Map.of(IcmpMessage.PROTOCOL_V6, echo, UdpResponder.PROTOCOL, udp)))
+                .addLast(PROTOCOLS, protocols(packet, errorLimit))
                 .addLast(ERRORS, ErrorLogger.INSTANCE);
+    }
+
+    /** The protocol handlers of one channel. */
+    private ProtocolDispatcher protocols(PacketContext packet, IcmpErrorLimit errorLimit) {
+        IcmpEchoResponder echo = new IcmpEchoResponder();
+        UdpResponder udp = new UdpResponder(errorLimit);
+        TcpResponder tcp = new TcpResponder(new SynCookies(cookieKey, clock));
+        return new ProtocolDispatcher(counters, packet,
+                Map.of(IcmpMessage.PROTOCOL_V4, echo, UdpResponder.PROTOCOL, udp, TcpSegment.PROTOCOL, tcp),
+                Map.of(IcmpMessage.PROTOCOL_V6, echo, UdpResponder.PROTOCOL, udp, TcpSegment.PROTOCOL, tcp));
     }
 
     /** A {@link ChannelInitializer} that adds the stages to each channel it initializes. */

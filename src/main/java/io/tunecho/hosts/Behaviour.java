@@ -21,6 +21,7 @@ public final class Behaviour {
     private final double rate;
     private final HostState state;
     private final IpCidr gateway;
+    private final PortSet tcpOpen;
     private final boolean drops;
     private final boolean shapes;
     private final IpCidr[] hops;
@@ -43,6 +44,7 @@ public final class Behaviour {
         this.state = settings.state();
         this.gateway = settings.gateway();
         this.hops = settings.hops() == null ? NO_HOPS : settings.hops().toArray(new IpCidr[0]);
+        this.tcpOpen = settings.tcpOpen();
         this.drops = state != HostState.UP || !loss.isNone();
         this.shapes = delay > 0 || jitter > 0 || duplicate > 0 || corrupt > 0 || rate > 0;
     }
@@ -103,6 +105,11 @@ public final class Behaviour {
     /** The address that reports this host unreachable, or {@code null} for the table's default gateway. */
     public IpCidr gateway() {
         return gateway;
+    }
+
+    /** The TCP ports that complete a handshake. */
+    public PortSet tcpOpen() {
+        return tcpOpen;
     }
 
     /** Whether requests may be refused before they are answered (state not up, or loss). */

@@ -17,7 +17,8 @@ public final class HostSettings {
     /** Linux's behaviour: TTL 64, answering at once, losing nothing. */
     public static final HostSettings BUILT_IN = new Builder()
             .ttl(64).delay(0L).jitter(0L).distribution(JitterDistribution.NORMAL).reorder(false)
-            .loss(LossModel.NONE).duplicate(0.0).corrupt(0.0).rate(0.0).state(HostState.UP).build();
+            .loss(LossModel.NONE).duplicate(0.0).corrupt(0.0).rate(0.0).state(HostState.UP).tcpOpen(PortSet.NONE)
+            .build();
 
     private final Integer ttl;
     private final Long delay;
@@ -32,6 +33,7 @@ public final class HostSettings {
     private final IpCidr gateway;
     private final TimelineSpec timeline;
     private final java.util.List<IpCidr> hops;
+    private final PortSet tcpOpen;
 
     private HostSettings(Builder b) {
         this.hops = b.hops;
@@ -47,6 +49,7 @@ public final class HostSettings {
         this.state = b.state;
         this.gateway = b.gateway;
         this.timeline = b.timeline;
+        this.tcpOpen = b.tcpOpen;
     }
 
     public static Builder builder() {
@@ -98,6 +101,9 @@ public final class HostSettings {
         if (top.hops != null) {
             b.hops = top.hops;
         }
+        if (top.tcpOpen != null) {
+            b.tcpOpen = top.tcpOpen;
+        }
         return b.build();
     }
 
@@ -116,6 +122,7 @@ public final class HostSettings {
         b.gateway = gateway;
         b.timeline = timeline;
         b.hops = hops;
+        b.tcpOpen = tcpOpen;
         return b;
     }
 
@@ -175,6 +182,11 @@ public final class HostSettings {
         return hops;
     }
 
+    /** The TCP ports that complete a handshake; every other port answers a SYN with a reset. */
+    public PortSet tcpOpen() {
+        return tcpOpen;
+    }
+
     /** The settings that are set, by their config-file names, as text (for logs, events and the admin API). */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -192,6 +204,7 @@ public final class HostSettings {
         put(m, "gateway", gateway == null ? null : gateway.addressText());
         put(m, "hops", hops == null ? null : hops.stream().map(IpCidr::addressText)
                 .collect(java.util.stream.Collectors.joining(", ", "[", "]")));
+        put(m, "tcp", tcpOpen == null ? null : "{open: " + tcpOpen + "}");
         put(m, "timeline", timeline);
         return m;
     }
@@ -212,13 +225,14 @@ public final class HostSettings {
                 && distribution == s.distribution && Objects.equals(reorder, s.reorder) && Objects.equals(loss, s.loss)
                 && Objects.equals(duplicate, s.duplicate) && Objects.equals(corrupt, s.corrupt)
                 && Objects.equals(rate, s.rate) && state == s.state && Objects.equals(gateway, s.gateway)
-                && Objects.equals(timeline, s.timeline) && Objects.equals(hops, s.hops);
+                && Objects.equals(timeline, s.timeline) && Objects.equals(hops, s.hops)
+                && Objects.equals(tcpOpen, s.tcpOpen);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(ttl, delay, jitter, distribution, reorder, loss, duplicate, corrupt, rate, state, gateway,
-                timeline, hops);
+                timeline, hops, tcpOpen);
     }
 
     @Override
@@ -241,6 +255,7 @@ public final class HostSettings {
         private IpCidr gateway;
         private TimelineSpec timeline;
         private java.util.List<IpCidr> hops;
+        private PortSet tcpOpen;
 
         public Builder ttl(Integer v) {
             ttl = v;
@@ -304,6 +319,11 @@ public final class HostSettings {
 
         public Builder hops(java.util.List<IpCidr> v) {
             hops = v == null ? null : java.util.List.copyOf(v);
+            return this;
+        }
+
+        public Builder tcpOpen(PortSet v) {
+            tcpOpen = v;
             return this;
         }
 

@@ -116,6 +116,10 @@ public final class Ipv4Packet implements IpPacket {
         return buf.getUnsignedByte(off + Field.TOS);
     }
 
+    public void setTos(int tos) {
+        buf.setByte(off + Field.TOS, tos);
+    }
+
     public int totalLength() {
         return buf.getUnsignedShort(off + Field.LENGTH);
     }

@@ -7,6 +7,7 @@ import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
 import io.tunecho.hosts.JitterDistribution;
 import io.tunecho.hosts.LossModel;
+import io.tunecho.hosts.PortSet;
 import io.tunecho.hosts.TimelineSpec;
 import io.tunecho.wire.IpCidr;
 
@@ -86,6 +87,28 @@ public final class HostKeys {
         }
     };
 
+    private static final ValueType<List<Integer>> PORTS =
+            ValueTypes.listOf(ValueTypes.integer(PortSet.MIN_PORT, PortSet.MAX_PORT, "a port "));
+
+    private static final Key TCP = new Key() {
+        @Override
+        public String name() {
+            return "tcp";
+        }
+
+        @Override
+        public String describe() {
+            return "{open: [PORT, ...]} with ports 1..65535";
+        }
+
+        @Override
+        public void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
+            ConfigNode.Mapping m = mapping(node, label, "open");
+            checkKeys(m, label, List.of("open"));
+            b.tcpOpen(PortSet.of(PORTS.read(required(m, "open", label), label + ".open")));
+        }
+    };
+
     private static final List<Key> SETTINGS = List.of(
             key("state", ValueTypes.choice(HostState.class), HostSettings.Builder::state),
             key("ttl", ValueTypes.integer(1, 255, ""), HostSettings.Builder::ttl),
@@ -98,7 +121,8 @@ public final class HostKeys {
             key("corrupt", PROBABILITY, HostSettings.Builder::corrupt),
             key("rate", ValueTypes.rate(), HostSettings.Builder::rate),
             key("gateway", ValueTypes.address(), HostSettings.Builder::gateway),
-            key("hops", ValueTypes.listOf(ValueTypes.address()), HostSettings.Builder::hops));
+            key("hops", ValueTypes.listOf(ValueTypes.address()), HostSettings.Builder::hops),
+            TCP);
 
     private static final Key TIMELINE = new Key() {
         @Override

@@ -81,6 +81,8 @@ class LabPageIT {
                 "  - { match: 198.18.128.21, state: unreachable }",
                 "  - match: 198.18.128.30",
                 "    timeline: { repeat: true, steps: [ { for: 8s, state: up }, { for: 4s, state: down } ] }",
+                "  - match: 198.18.128.31",
+                "    timeline: { repeat: true, steps: [ { for: 20s, delay: 10ms }, { for: 20s, delay: 50ms } ] }",
                 "  - { match: 198.18.128.40, profile: web }",
                 "  - { match: 198.18.128.50 }",
                 "  - { match: 198.18.128.64/28, profile: wan-site, ttl: 128 }",
@@ -202,11 +204,12 @@ class LabPageIT {
 
     @Test
     @Order(1)
-    void asksForTheTokenThenShowsTheConfiguredEntriesWithTheirStates() {
+    void asksForTheTokenThenShowsTheConfiguredEntriesWithTheirStates() throws Exception {
         browser.get(BASE + "/");
         await("the token dialog", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
         browser.findElement(By.id("token")).sendKeys("not-the-token", Keys.ENTER);
         await("the refusal", ExpectedConditions.visibilityOfElementLocated(By.id("token-error")));
+        screenshot("lab-token.png");
         browser.findElement(By.id("token")).sendKeys(TOKEN, Keys.ENTER);
         await("the entries", ExpectedConditions.presenceOfElementLocated(By.cssSelector(row("198.18.128.21/32"))));
 
@@ -216,13 +219,15 @@ class LabPageIT {
         assertEquals("20ms", text(row("198.18.128.10/32") + " td:nth-child(3) .val"));
         assertTrue(text(row("198.18.128.30/32") + " .tags").contains("flapping"), "the flapping host says so");
         assertTrue(text(row("198.18.128.30/32") + " .timeline").contains("/2"), "its timeline's step");
+        assertEquals("", text(row("198.18.128.31/32") + " .tags"), "a timeline of delays is not flapping");
+        assertTrue(text(row("198.18.128.31/32") + " .timeline").matches("(?s)step [12]/2.*repeats"));
         assertEquals("128", text(row("198.18.128.64/28") + " td:nth-child(5)"));
         assertTrue(text(row("198.18.128.80/28") + " td:nth-child(4)").contains("5% in bursts"));
         assertTrue(text(row("198.18.128.254/32") + " td:nth-child(4)").contains("limit 10/s"));
         // 10,000 entries and more, one page of 50 in the page
-        await("the summary", d -> text("#summary").startsWith("10,010 entries"));
+        await("the summary", d -> text("#summary").startsWith("10,011 entries"));
         assertEquals(50, browser.findElements(By.cssSelector("#rows tr")).size());
-        assertEquals("1–50 of 10,010", text("#range"));
+        assertEquals("1–50 of 10,011", text("#range"));
         Object kept = ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('tunecho.token')");
         assertEquals(TOKEN, kept, "the token is kept for the tab");
     }
@@ -253,6 +258,7 @@ class LabPageIT {
         click("#edit-apply");
         await("the API's refusal in the dialog", d -> text("#edit-error") != null && text("#edit-error")
                 .contains("delay '10' is not a duration"));
+        screenshot("lab-edit.png");
         browser.findElement(By.id("edit-delay")).sendKeys("0ms", Keys.ENTER); // "100ms"
         await("the delay", d -> "100ms".equals(text(row(target) + " td:nth-child(3) .val")));
         await("the override's time left", d -> text(row(target) + " .tags").matches("(?s).*override · (30|29|28)s left.*"));
@@ -292,14 +298,14 @@ class LabPageIT {
         await("a profile", d -> "1–1 of 1 matching".equals(text("#range")));
         assertEquals("", text("#answer"), "a profile is not an address");
         search("");
-        await("all entries", d -> "1–50 of 10,010".equals(text("#range")));
+        await("all entries", d -> "1–50 of 10,011".equals(text("#range")));
         click("#next");
-        await("the second page", d -> "51–100 of 10,010".equals(text("#range")));
+        await("the second page", d -> "51–100 of 10,011".equals(text("#range")));
         assertEquals(50, browser.findElements(By.cssSelector("#rows tr")).size());
         click("#last");
-        await("the last page", d -> "10,001–10,010 of 10,010".equals(text("#range")));
+        await("the last page", d -> "10,001–10,011 of 10,011".equals(text("#range")));
         click("#first");
-        await("the first page", d -> "1–50 of 10,010".equals(text("#range")));
+        await("the first page", d -> "1–50 of 10,011".equals(text("#range")));
     }
 
     @Test
@@ -323,7 +329,12 @@ class LabPageIT {
     void aScreenshotForAPersonToLookAt() throws Exception {
         await("the sparklines of twenty seconds and more", d -> browser.findElements(By.cssSelector(
                 row("198.18.128.30/32") + " path.line")).get(0).getAttribute("d").split("L").length > 20);
-        Path png = Path.of(System.getProperty("tunecho.jar", "target/tunecho.jar")).resolveSibling("lab-page.png");
+        screenshot("lab-page.png");
+    }
+
+    /** Saves what the browser shows to {@code target/NAME}. */
+    private void screenshot(String name) throws IOException {
+        Path png = Path.of(System.getProperty("tunecho.jar", "target/tunecho.jar")).resolveSibling(name);
         Files.write(png, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         assertTrue(Files.size(png) > 10_000, png + " is too small to show the page");
     }

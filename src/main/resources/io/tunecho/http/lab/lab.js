@@ -12,7 +12,7 @@
   const MAX_HISTORIES = 2000;        // entries whose history is kept (the least recently seen are forgotten)
   const EVENTS_SHOWN = 40;
   const TOKEN_KEY = 'tunecho.token';
-  const SPARK_W = 100;
+  const SPARK_W = 96;
   const SPARK_H = 26;
   const SVG = 'http://www.w3.org/2000/svg';
 
@@ -335,9 +335,10 @@
     r.change.dataset.action = 'change';
     r.change.setAttribute('aria-label', 'Change ' + match);
     r.change.addEventListener('click', () => openEdit(match));
-    r.clear = actions.appendChild(el('button', 'clear', 'Clear'));
+    r.clear = el('button', 'clear', 'clear');
     r.clear.type = 'button';
     r.clear.dataset.action = 'clear';
+    r.clear.title = 'Remove the override: the configuration applies again';
     r.clear.setAttribute('aria-label', 'Remove the override of ' + match);
     r.clear.addEventListener('click', () => clearOverride(match));
     return r;
@@ -370,8 +371,13 @@
     }
     const tagText = tags.map((t) => t[1]).join('|');
     if (r.tags.dataset.text !== tagText) {
+      const focused = document.activeElement === r.clear;
       r.tags.dataset.text = tagText;
       r.tags.replaceChildren(...tags.map(([kind, text]) => el('span', 'tag tag-' + kind, text)));
+      if (e.override) {
+        r.tags.appendChild(r.clear);
+        if (focused) r.clear.focus();
+      }
     }
 
     const jitter = s.jitter && s.jitter !== '0s' ? ' ± ' + s.jitter : '';
@@ -426,7 +432,6 @@
     set(r.toggle, down ? 'Bring up' : 'Take down');
     r.toggle.dataset.action = down ? 'up' : 'down';
     r.toggle.setAttribute('aria-label', (down ? 'Bring up ' : 'Take down ') + e.match);
-    r.clear.hidden = !e.override;
   }
 
   function lossText(loss) {

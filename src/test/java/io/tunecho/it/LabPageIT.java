@@ -19,6 +19,7 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -251,7 +252,9 @@ class LabPageIT {
     @Order(3)
     void anEntryGetsADelayForAChosenTime() throws Exception {
         String target = "198.18.128.50/32";
-        click(row(target) + " button[data-action='change']");
+        // from the keyboard: Enter on the focused button
+        await("the edit button", ExpectedConditions.elementToBeClickable(By.cssSelector(
+                row(target) + " button[data-action='change']"))).sendKeys(Keys.ENTER);
         await("the edit dialog", ExpectedConditions.visibilityOfElementLocated(By.id("edit-delay")));
         browser.findElement(By.id("edit-delay")).sendKeys("10");
         new Select(browser.findElement(By.id("edit-for"))).selectByValue("30s");
@@ -288,6 +291,9 @@ class LabPageIT {
     @Test
     @Order(5)
     void anAddressFindsTheEntryThatAnswersIt() {
+        ((JavascriptExecutor) browser).executeScript("document.activeElement.blur()");
+        new Actions(browser).sendKeys("/").perform();
+        assertEquals("search", browser.switchTo().activeElement().getAttribute("id"), "/ jumps to the search box");
         search("198.18.170.33");
         await("the answer", d -> text("#answer").equals("198.18.170.33 is answered by 198.18.170.33/32"));
         await("its row", d -> browser.findElements(By.cssSelector(row("198.18.170.33/32") + ".answers")).size() == 1);

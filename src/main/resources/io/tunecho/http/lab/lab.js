@@ -257,7 +257,7 @@
     if (counts.unreachable) shown.push(counts.unreachable + ' unreachable');
     if (counts.flapping) shown.push(counts.flapping + ' flapping');
     if (counts.override) shown.push(counts.override + (counts.override === 1 ? ' override' : ' overrides'));
-    parts.push('shown: ' + shown.join(', '));
+    parts.push('this page: ' + shown.join(', '));
     $('summary').textContent = parts.join(' · ');
 
     const answer = $('answer');
@@ -333,13 +333,13 @@
     r.change = actions.appendChild(el('button', 'change', 'Edit…'));
     r.change.type = 'button';
     r.change.dataset.action = 'change';
-    r.change.setAttribute('aria-label', 'Change ' + match);
+    r.change.setAttribute('aria-label', 'Edit ' + match);
     r.change.addEventListener('click', () => openEdit(match));
     r.clear = el('button', 'clear', 'clear');
     r.clear.type = 'button';
     r.clear.dataset.action = 'clear';
     r.clear.title = 'Remove the override: the configuration applies again';
-    r.clear.setAttribute('aria-label', 'Remove the override of ' + match);
+    r.clear.setAttribute('aria-label', 'clear the override of ' + match);
     r.clear.addEventListener('click', () => clearOverride(match));
     return r;
   }

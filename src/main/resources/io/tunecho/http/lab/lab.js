@@ -7,7 +7,7 @@
 (() => {
   const POLL_MS = 1000;
   const HISTORY_MS = 3 * 60 * 1000;  // what a sparkline shows at most
-  const SPAN_MIN_MS = 60 * 1000;     // and at least: a young history fills part of it, from the right
+  const SPAN_MIN_MS = 30 * 1000;     // and at least: a younger history fills part of it, from the right
   const GAP_MS = 3500;               // samples further apart than this are not joined by a line
   const MAX_HISTORIES = 2000;        // entries whose history is kept (the least recently seen are forgotten)
   const EVENTS_SHOWN = 40;

@@ -55,7 +55,7 @@ class LabPageIT {
     private static final String BASE = "http://127.0.0.1:9470";
     /** The host entries beyond the named ones: 198.18.144.0 and on, one /32 each. */
     private static final int MANY = 10_000;
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     private TunechoProcess tunecho;
     private Path dir;

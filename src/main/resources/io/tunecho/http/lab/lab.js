@@ -153,6 +153,7 @@
     clearTimeout(view.timer);
     const started = performance.now();
     try {
+      const asked = view.q + '|' + view.offset + '|' + view.limit;
       const params = new URLSearchParams({ offset: String(view.offset), limit: String(view.limit) });
       if (view.q) {
         params.set('q', view.q);
@@ -161,7 +162,9 @@
         api('GET', '/api/hosts?' + params),
         api('GET', '/api/events?limit=' + EVENTS_SHOWN),
       ]);
-      if (page.matched > 0 && view.offset >= page.matched) {
+      if (asked !== view.q + '|' + view.offset + '|' + view.limit) {
+        view.again = true; // searched or paged meanwhile: this answer is for the old view
+      } else if (page.matched > 0 && view.offset >= page.matched) {
         view.offset = Math.floor((page.matched - 1) / view.limit) * view.limit;
         view.again = true;
       } else {

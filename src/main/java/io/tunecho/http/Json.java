@@ -83,6 +83,7 @@ final class Json {
             t.put("step", step < 0 ? null : step + 1);
             t.put("steps", tl.size());
             t.put("repeat", tl.repeats());
+            t.put("flapping", flaps(tl));
             if (step >= 0) {
                 t.put("remaining", Durations.format(tl.remainingAt(elapsed) / 1_000_000 * 1_000_000));
             }
@@ -108,6 +109,19 @@ final class Json {
         }
         o.set("counters", counters(e.counters()));
         return o;
+    }
+
+    /** Whether a timeline goes up and down (or unreachable) over and over: a repeating one whose steps differ in state. */
+    static boolean flaps(Timeline tl) {
+        if (!tl.repeats()) {
+            return false;
+        }
+        for (int i = 1; i < tl.size(); i++) {
+            if (tl.step(i).state() != tl.step(0).state()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ObjectNode counters(HostCounters c) {

@@ -3,10 +3,11 @@
 the TUN's reader (tunecho) without the kernel's IP checks, as traffic nobody designed would arrive. Bounded by a
 count and a time. Prints one line per kind: how many were sent.
 
-    hostile.py IFACE COUNT SECONDS SUBNET [--hosts A,B,...] [--seed N]
+    hostile.py IFACE COUNT SECONDS SUBNET [--hosts A,B,...] [--seed N] [--rate PPS]
 
 SUBNET is the first three octets of the interface's /24 (198.18.80); the prober is SUBNET.1, the targets are the
---hosts addresses (default SUBNET.2). Only standard library: runs under any python3.
+--hosts addresses (default SUBNET.2). --rate paces the packets (default: as fast as it can write, which overflows
+the interface's queue of any responder). Only standard library: runs under any python3.
 """
 import os
 import random
@@ -120,15 +121,21 @@ def main():
         hosts = args[args.index("--hosts") + 1].split(",")
     if "--seed" in args:
         seed = int(args[args.index("--seed") + 1])
+    rate = float(args[args.index("--rate") + 1]) if "--rate" in args else 0.0
     random.seed(seed)
     table = kinds(net, hosts)
     s4 = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
     s4.bind((iface, ETH_P_IP))
     sent = {name: 0 for name, _, _ in table}
     errors = 0
-    deadline = time.monotonic() + seconds
+    start = time.monotonic()
+    deadline = start + seconds
     n = 0
     while n < count and time.monotonic() < deadline:
+        if rate > 0 and n % 64 == 0:
+            ahead = start + n / rate - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
         name, _, build = table[n % len(table)]
         pkt = build()
         proto = ETH_P_IPV6 if pkt[:1] and pkt[0] >> 4 == 6 else ETH_P_IP

@@ -5,15 +5,15 @@ import io.tunecho.hosts.HostEntry;
 
 /**
  * The replies one channel holds back until their time: a binary min-heap by release time (ties in the order they
- * were added), bounded, in arrays allocated once. Each held reply keeps the host entry it is counted at and whether
- * it is an ICMP error. Not thread-safe: used on the channel's event loop only.
+ * were added), bounded, in arrays allocated once. Each held reply keeps the host entry it is counted at and its
+ * {@link ReplyKind}. Not thread-safe: used on the channel's event loop only.
  */
 final class DelayQueue {
     private final long[] deadlines;
     private final long[] order;
     private final ByteBuf[] buffers;
     private final HostEntry[] hosts;
-    private final boolean[] errors;
+    private final ReplyKind[] kinds;
     private int size;
     private long added;
     private long heldBytes;
@@ -23,7 +23,7 @@ final class DelayQueue {
         order = new long[capacity];
         buffers = new ByteBuf[capacity];
         hosts = new HostEntry[capacity];
-        errors = new boolean[capacity];
+        kinds = new ReplyKind[capacity];
     }
 
     int size() {
@@ -49,7 +49,7 @@ final class DelayQueue {
     }
 
     /** Adds a reply; the queue owns the buffer until {@link #poll}. Only when {@code size() < capacity()}. */
-    void add(long deadline, ByteBuf buf, HostEntry host, boolean error) {
+    void add(long deadline, ByteBuf buf, HostEntry host, ReplyKind kind) {
         int i = size++;
         long seq = added++;
         heldBytes += buf.capacity();
@@ -61,7 +61,7 @@ final class DelayQueue {
             move(parent, i);
             i = parent;
         }
-        set(i, deadline, seq, buf, host, error);
+        set(i, deadline, seq, buf, host, kind);
     }
 
     /** The host entry of the first reply; only when not empty. */
@@ -69,8 +69,8 @@ final class DelayQueue {
         return hosts[0];
     }
 
-    boolean firstIsError() {
-        return errors[0];
+    ReplyKind firstKind() {
+        return kinds[0];
     }
 
     /** Removes the first reply and hands its buffer over; only when not empty. */
@@ -82,7 +82,7 @@ final class DelayQueue {
         long seq = order[last];
         ByteBuf buf = buffers[last];
         HostEntry host = hosts[last];
-        boolean error = errors[last];
+        ReplyKind kind = kinds[last];
         buffers[last] = null;
         hosts[last] = null;
         if (last > 0) {
@@ -101,7 +101,7 @@ final class DelayQueue {
                 move(child, i);
                 i = child;
             }
-            set(i, d, seq, buf, host, error);
+            set(i, d, seq, buf, host, kind);
         }
         return first;
     }
@@ -122,14 +122,14 @@ final class DelayQueue {
     }
 
     private void move(int from, int to) {
-        set(to, deadlines[from], order[from], buffers[from], hosts[from], errors[from]);
+        set(to, deadlines[from], order[from], buffers[from], hosts[from], kinds[from]);
     }
 
-    private void set(int i, long deadline, long seq, ByteBuf buf, HostEntry host, boolean error) {
+    private void set(int i, long deadline, long seq, ByteBuf buf, HostEntry host, ReplyKind kind) {
         deadlines[i] = deadline;
         order[i] = seq;
         buffers[i] = buf;
         hosts[i] = host;
-        errors[i] = error;
+        kinds[i] = kind;
     }
 }

@@ -281,11 +281,11 @@ public final class HostLookup extends PacketHandler {
         packet.host = from;
         packet.behaviour = fb;
         packet.pathDelayNanos = pathDelay;
-        packet.writingError = true;
+        packet.writing = ReplyKind.ICMP_ERROR;
         try {
             ctx.write(error, ctx.voidPromise());
         } finally {
-            packet.writingError = false;
+            packet.writing = ReplyKind.ECHO;
         }
     }
 

@@ -24,8 +24,8 @@ public final class PacketContext {
     HostEntry host;
     Behaviour behaviour;
     int replyTtl = IcmpEchoResponder.DEFAULT_TTL;
-    /** Set while a stage writes an ICMP error rather than a reply. */
-    boolean writingError;
+    /** What the stage that writes now writes: set around the write of anything but an echo reply. */
+    ReplyKind writing = ReplyKind.ECHO;
     /** The delay of the virtual routers between the prober and the host that answers, both ways. */
     long pathDelayNanos;
     /** The virtual routers the packet crossed to reach its destination, nearest first ({@link #hopCount} of them). */

@@ -3,43 +3,47 @@ package io.tunecho.handler;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What tunecho did with every packet: one counter for the replies and one per {@link DropReason}. Shared by all
+ * What tunecho did with every packet: one counter per {@link ReplyKind} that it sent and one per {@link DropReason}. Shared by all
  * handlers and channels (several queues count into one instance); {@link LongAdder}s, so that counting from
  * several threads does not contend and allocates nothing once warm.
  */
 public final class PacketCounters {
     private static final DropReason[] REASONS = DropReason.values();
+    private static final ReplyKind[] KINDS = ReplyKind.values();
 
-    private final LongAdder replied = new LongAdder();
-    private final LongAdder icmpErrors = new LongAdder();
+    private final LongAdder[] sent = new LongAdder[KINDS.length];
     private final LongAdder[] dropped = new LongAdder[REASONS.length];
 
     public PacketCounters() {
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = new LongAdder();
+        }
         for (int i = 0; i < dropped.length; i++) {
             dropped[i] = new LongAdder();
         }
     }
 
-    void replied() {
-        replied.increment();
-    }
-
-    void icmpErrorSent() {
-        icmpErrors.increment();
+    void count(ReplyKind kind) {
+        sent[kind.ordinal()].increment();
     }
 
     void drop(DropReason reason) {
         dropped[reason.ordinal()].increment();
     }
 
-    /** Replies sent (a duplicated reply counts twice). */
+    /** The packets of one kind sent (a duplicated reply counts twice). */
+    public long sent(ReplyKind kind) {
+        return sent[kind.ordinal()].sum();
+    }
+
+    /** Replies sent, echo replies and TCP segments (a duplicated reply counts twice); not ICMP errors. */
     public long repliedCount() {
-        return replied.sum();
+        return sent(ReplyKind.ECHO) + sent(ReplyKind.TCP);
     }
 
     /** ICMP errors sent in answer to requests (destination unreachable, ...). */
     public long icmpErrorCount() {
-        return icmpErrors.sum();
+        return sent(ReplyKind.ICMP_ERROR);
     }
 
     public long dropped(DropReason reason) {
@@ -58,6 +62,9 @@ public final class PacketCounters {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("replied=").append(repliedCount());
+        if (sent(ReplyKind.TCP) > 0) {
+            sb.append(" tcp=").append(sent(ReplyKind.TCP));
+        }
         if (icmpErrorCount() > 0) {
             sb.append(" icmp_errors=").append(icmpErrorCount());
         }

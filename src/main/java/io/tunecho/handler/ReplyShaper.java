@@ -75,15 +75,15 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         Behaviour b = packet.behaviour;
         HostEntry host = packet.host;
-        boolean error = packet.writingError;
+        ReplyKind kind = packet.writing;
         long pathDelay = packet.pathDelayNanos;
         if (!(msg instanceof ByteBuf) || b == null || !b.shapesReplies() && pathDelay == 0) {
-            sent(host, error);
+            sent(host, kind);
             ctx.write(msg, promise);
             return;
         }
         ByteBuf reply = (ByteBuf) msg;
-        if (!error && b.corrupt() > 0 && random.nextDouble() < b.corrupt()) {
+        if (kind != ReplyKind.ICMP_ERROR && b.corrupt() > 0 && random.nextDouble() < b.corrupt()) {
             corruptEchoPayload(reply);
         }
         boolean duplicate = b.duplicate() > 0 && random.nextDouble() < b.duplicate();
@@ -97,21 +97,21 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
                 sendDue(now); // what is due goes first: the timer may not have run yet
             }
             if (duplicate) {
-                sent(host, error);
+                sent(host, kind);
                 ctx.write(reply.retainedDuplicate(), ctx.voidPromise());
             }
-            sent(host, error);
+            sent(host, kind);
             ctx.write(reply, promise);
             return;
         }
-        hold(ctx, reply, deadline, duplicate, host, error);
+        hold(ctx, reply, deadline, duplicate, host, kind);
         if (!promise.isVoid()) {
             promise.trySuccess(); // the reply is the shaper's now
         }
     }
 
     private void hold(ChannelHandlerContext ctx, ByteBuf reply, long deadline, boolean duplicate, HostEntry host,
-            boolean error) {
+            ReplyKind kind) {
         DelayQueue q = queue;
         if (q == null) {
             q = queue = new DelayQueue(maxDelayed);
@@ -132,9 +132,9 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         ByteBuf held = ctx.alloc().directBuffer(length, length);
         held.writeBytes(reply, reply.readerIndex(), length);
         reply.release();
-        q.add(deadline, held, host, error);
+        q.add(deadline, held, host, kind);
         if (duplicate) {
-            q.add(deadline, held.retainedDuplicate(), host, error);
+            q.add(deadline, held.retainedDuplicate(), host, kind);
         }
         if (timer == null || deadline - timerDeadline < 0) {
             schedule(deadline);
@@ -170,23 +170,19 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         boolean wrote = false;
         while (!q.isEmpty() && q.firstDeadline() - now <= 0) {
             HostEntry host = q.firstHost();
-            boolean error = q.firstIsError();
+            ReplyKind kind = q.firstKind();
             ByteBuf buf = q.poll();
-            sent(host, error);
+            sent(host, kind);
             ctx.write(buf, ctx.voidPromise());
             wrote = true;
         }
         return wrote;
     }
 
-    private void sent(HostEntry host, boolean error) {
-        if (error) {
-            counters.icmpErrorSent();
-        } else {
-            counters.replied();
-            if (host != null) {
-                host.counters().replied();
-            }
+    private void sent(HostEntry host, ReplyKind kind) {
+        counters.count(kind);
+        if (kind != ReplyKind.ICMP_ERROR && host != null) {
+            host.counters().replied();
         }
     }
 

@@ -171,7 +171,12 @@ public final class TcpResponder implements ProtocolHandler {
             toReplyHeader(packet.ipv6(), tcpOffset, headerLength, packet.replyTtl());
         }
         tcp.wrapPayloadOf(packet.ip()).fillChecksum();
-        ctx.write(buf, ctx.voidPromise());
+        packet.writing = ReplyKind.TCP;
+        try {
+            ctx.write(buf, ctx.voidPromise());
+        } finally {
+            packet.writing = ReplyKind.ECHO;
+        }
     }
 
     /** The IPv4 header of the answer, right before the TCP header: no options, DF, identification 0. */

@@ -76,11 +76,11 @@ final class UdpResponder implements ProtocolHandler {
         if (packet.host() != null) {
             packet.host().counters().errorSent();
         }
-        packet.writingError = true;
+        packet.writing = ReplyKind.ICMP_ERROR;
         try {
             ctx.write(error, ctx.voidPromise());
         } finally {
-            packet.writingError = false;
+            packet.writing = ReplyKind.ECHO;
         }
     }
 }

@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunecho.handler.DropReason;
 import io.tunecho.handler.PacketCounters;
+import io.tunecho.handler.ReplyKind;
 import io.tunecho.handler.ReplyShaper;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
@@ -72,10 +73,11 @@ final class Metrics {
                     .strongReference(true).description("Bytes of the buffers that hold delayed replies")
                     .register(registry);
         }
-        FunctionCounter.builder("tunecho.replies", counters, PacketCounters::repliedCount).tags("kind", "echo")
-                .description("Replies sent, by kind").register(registry);
-        FunctionCounter.builder("tunecho.replies", counters, PacketCounters::icmpErrorCount)
-                .tags("kind", "icmp_error").description("Replies sent, by kind").register(registry);
+        for (ReplyKind k : ReplyKind.values()) {
+            FunctionCounter.builder("tunecho.replies", counters, c -> c.sent(k)).tags("kind", k.metricName())
+                    .description("Packets sent in answer, by kind: echo replies, TCP segments, ICMP errors")
+                    .register(registry);
+        }
         for (DropReason r : DropReason.values()) {
             FunctionCounter.builder("tunecho.dropped", counters, c -> c.dropped(r)).tags("reason", r.metricName())
                     .description("Packets dropped, by reason").register(registry);

@@ -478,11 +478,15 @@ class PipelineTest {
     void countersListOnlyWhatHappened() {
         PacketCounters c = new PacketCounters();
         assertEquals("replied=0 dropped=0", c.toString());
-        c.replied();
+        c.count(ReplyKind.ECHO);
         c.drop(DropReason.IPV6);
         c.drop(DropReason.IPV6);
         c.drop(DropReason.FRAGMENT);
         assertEquals("replied=1 dropped=3 (ipv6=2 fragment=1)", c.toString());
+        c.count(ReplyKind.TCP);
+        c.count(ReplyKind.ICMP_ERROR);
+        assertEquals("replied=2 tcp=1 icmp_errors=1 dropped=3 (ipv6=2 fragment=1)", c.toString());
+        assertEquals(1, c.sent(ReplyKind.ECHO));
     }
 
     @Test

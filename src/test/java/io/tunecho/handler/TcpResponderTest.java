@@ -142,6 +142,7 @@ class TcpResponderTest {
         assertNotNull(rst);
         assertArrayEquals(Packets.bytes(TcpPackets.LINUX_RST), rst.bytes);
         assertEquals(1, counters.repliedCount());
+        assertEquals(1, counters.sent(ReplyKind.TCP), "counted as a TCP reply, not an echo reply");
         assertEquals(0, counters.droppedTotal());
     }
 

@@ -64,6 +64,8 @@ public class IoUringTunChannel extends AbstractTunChannel {
     private boolean readRequested;
     private boolean readCompletePending;
     private boolean closing;
+    private boolean closed;
+    private int completionsAfterClose;
     private Runnable pendingClose;
 
     /** Opens {@code /dev/net/tun}; the channel still has to be registered and bound. */
@@ -263,11 +265,17 @@ public class IoUringTunChannel extends AbstractTunChannel {
             reader.close();
         }
         super.doClose();
+        closed = true;
     }
 
     /** {@code multishot} or {@code single} once the channel has started reading; {@code null} before. */
     String readMode() {
         return reader == null ? null : reader.mode();
+    }
+
+    /** Completions that arrived after the channel had closed (none should), for tests. */
+    int completionsAfterClose() {
+        return completionsAfterClose;
     }
 
     /** The reader, for tests. */
@@ -280,6 +288,10 @@ public class IoUringTunChannel extends AbstractTunChannel {
         @Override
         public void handle(IoRegistration registration, IoEvent event) {
             IoUringIoEvent e = (IoUringIoEvent) event;
+            if (closed) {
+                // The close waits for every operation, so this does not happen; counted, for tests, if it did.
+                completionsAfterClose++;
+            }
             switch (e.opcode()) {
                 case IORING_OP_READ:
                 case MultishotReader.IORING_OP_READ_MULTISHOT:

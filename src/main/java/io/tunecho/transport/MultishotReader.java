@@ -35,6 +35,9 @@ final class MultishotReader implements UringReader {
     private boolean cancelling;
     private boolean waitingForBuffers;
     private boolean delivered;
+    /** Whether the kernel had every buffer when the read was armed, and whether it has taken one since. */
+    private boolean fullAtArm;
+    private boolean takenSinceArm;
     private int resizeTo;
     private int runsDry;
     private int arms;
@@ -60,6 +63,8 @@ final class MultishotReader implements UringReader {
                 0L));
         armed = true;
         arms++;
+        fullAtArm = ring.buffersOut() == 0;
+        takenSinceArm = false;
     }
 
     @Override
@@ -73,10 +78,11 @@ final class MultishotReader implements UringReader {
         }
         if ((flags & IORING_CQE_F_BUFFER) != 0) {
             delivered = true;
+            takenSinceArm = true;
             channel.packetRead(ring.take(flags >>> IORING_CQE_BUFFER_SHIFT, res));
         } else if (res == -ENOBUFS) {
-            if (ended && ring.allInKernel()) {
-                // Every buffer was the kernel's: the ring it looked in is not the one this channel registered.
+            if (ended && fullAtArm && !takenSinceArm && !channel.isClosing()) {
+                // The ring was full and the read took nothing from it: the kernel looked in another ring.
                 channel.multishotUnusable("the kernel found no buffer in the buffer ring (" + ring + ")");
                 return;
             }
@@ -85,7 +91,7 @@ final class MultishotReader implements UringReader {
             ring.onNextReturn(buffersBack);
         } else if (res < 0 && res != -IoUringTunChannel.ECANCELED && res != -IoUringTunChannel.EAGAIN
                 && res != -IoUringTunChannel.EINTR) {
-            if (ended && !delivered && (res == -EINVAL || res == -EOPNOTSUPP)) {
+            if (ended && !delivered && (res == -EINVAL || res == -EOPNOTSUPP) && !channel.isClosing()) {
                 channel.multishotUnusable("the kernel refused the multishot read (errno " + -res + ")");
                 return;
             }

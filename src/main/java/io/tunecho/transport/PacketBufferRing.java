@@ -99,7 +99,9 @@ final class PacketBufferRing {
         if ((long) buffers * stride(bufferSize) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(buffers + " buffers of " + bufferSize + " bytes exceed 2 GB");
         }
-        ByteBuffer entries = ByteBuffer.allocateDirect(buffers * ENTRY_SIZE + PAGE_SIZE).alignedSlice(PAGE_SIZE)
+        // Whole pages: the kernel pins the pages of the ring. alignedSlice rounds the capacity down to pages.
+        int ringBytes = (buffers * ENTRY_SIZE + PAGE_SIZE - 1) & -PAGE_SIZE;
+        ByteBuffer entries = ByteBuffer.allocateDirect(ringBytes + PAGE_SIZE).alignedSlice(PAGE_SIZE)
                 .order(ByteOrder.nativeOrder());
         long address = Buffer.memoryAddress(entries);
         for (int attempt = 0; ; attempt++) {
@@ -112,14 +114,19 @@ final class PacketBufferRing {
                 }
                 throw e;
             }
-            PacketBufferRing ring = new PacketBufferRing(kernelRing, loop, alloc, buffers, bufferSize, groupId,
-                    entries);
-            ring.registered = true;
-            for (PacketBuf buf : ring.inRing) {
-                ring.put(buf);
+            try {
+                PacketBufferRing ring = new PacketBufferRing(kernelRing, loop, alloc, buffers, bufferSize, groupId,
+                        entries);
+                ring.registered = true;
+                for (PacketBuf buf : ring.inRing) {
+                    ring.put(buf);
+                }
+                ring.publish();
+                return ring;
+            } catch (RuntimeException | Error e) { // the buffers' memory, most likely
+                kernelRing.unregisterBufferRing(groupId);
+                throw e;
             }
-            ring.publish();
-            return ring;
         }
     }
 
@@ -140,11 +147,6 @@ final class PacketBufferRing {
     /** How many buffers packets hold (taken and not yet released). */
     int buffersOut() {
         return out;
-    }
-
-    /** Whether the kernel has every buffer, so that a read can only run out of buffers if this is not its ring. */
-    boolean allInKernel() {
-        return out == 0 && registered;
     }
 
     boolean isRegistered() {

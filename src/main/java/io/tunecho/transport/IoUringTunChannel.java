@@ -47,8 +47,6 @@ public class IoUringTunChannel extends AbstractTunChannel {
     /** The most reads a channel keeps in flight ({@link TunChannelOption#READS_IN_FLIGHT}). */
     public static final int MAX_READS_IN_FLIGHT = 64;
     static final byte IORING_OP_ASYNC_CANCEL = 14;
-    static final byte IORING_OP_READ = 22;
-    static final byte IORING_OP_WRITE = 23;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
     static final int ECANCELED = 125;
@@ -293,11 +291,11 @@ public class IoUringTunChannel extends AbstractTunChannel {
                 completionsAfterClose++;
             }
             switch (e.opcode()) {
-                case IORING_OP_READ:
+                case IovecSlots.IORING_OP_READV:
                 case MultishotReader.IORING_OP_READ_MULTISHOT:
                     reader.completed(e);
                     break;
-                case IORING_OP_WRITE:
+                case IovecSlots.IORING_OP_WRITEV:
                     writes.completed(e.data(), e.res());
                     if (closing) {
                         ioMayHaveStopped();

@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.uring.IoUringIoEvent;
-import io.netty.channel.uring.IoUringIoOps;
 
 /**
- * Reads with plain io_uring reads: {@link TunChannelOption#READS_IN_FLIGHT} of them submitted at once (default 1),
+ * Reads with plain io_uring reads ({@code IORING_OP_READV} of one {@code iovec}, {@link IovecSlots}):
+ * {@link TunChannelOption#READS_IN_FLIGHT} of them submitted at once (default 1),
  * each into its own buffer from the channel's {@link RecvByteBufAllocator}; a completed read goes down the pipeline
  * and its slot is submitted again. The reader of kernels without a multishot read, and of channels that turn
  * {@link TunChannelOption#MULTISHOT_READ} off.
@@ -19,10 +19,13 @@ final class SingleReader implements UringReader {
     private final IoUringTunChannel channel;
     private final ByteBuf[] buffers = new ByteBuf[IoUringTunChannel.MAX_READS_IN_FLIGHT];
     private final long[] ids = new long[IoUringTunChannel.MAX_READS_IN_FLIGHT];
+    private final IovecSlots slots;
     private int inFlight;
 
     SingleReader(IoUringTunChannel channel) {
         this.channel = channel;
+        this.slots = new IovecSlots(IovecSlots.IORING_OP_READV, channel.fd().intValue(),
+                IoUringTunChannel.MAX_READS_IN_FLIGHT);
     }
 
     @Override
@@ -47,9 +50,8 @@ final class SingleReader implements UringReader {
             buf = direct;
         }
         buffers[slot] = buf;
-        ids[slot] = channel.registration().submit(new IoUringIoOps(IoUringTunChannel.IORING_OP_READ, (byte) 0,
-                (short) 0, channel.fd().intValue(), -1L, buf.memoryAddress() + buf.writerIndex(),
-                buf.writableBytes(), 0, (short) slot, (short) 0, (short) 0, 0, 0L));
+        ids[slot] = channel.registration().submit(slots.prepare(slot, buf.memoryAddress() + buf.writerIndex(),
+                buf.writableBytes()));
         inFlight++;
     }
 

@@ -3,10 +3,10 @@ package io.tunecho.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.unix.Errors;
-import io.netty.channel.uring.IoUringIoOps;
 
 /**
- * The writes of an {@link IoUringTunChannel}: one io_uring write per flushed packet, up to
+ * The writes of an {@link IoUringTunChannel}: one io_uring write ({@code IORING_OP_WRITEV} of one
+ * {@code iovec}, {@link IovecSlots}) per flushed packet, up to
  * {@value #MAX_IN_FLIGHT} in flight, all of an event-loop turn submitted together with the loop's next
  * {@code io_uring_enter}.
  *
@@ -30,6 +30,7 @@ final class UringWrites implements ChannelOutboundBuffer.MessageProcessor {
     private int pending;
     private int skip;
     private ChannelOutboundBuffer out;
+    private IovecSlots slots;
 
     UringWrites(IoUringTunChannel channel) {
         this.channel = channel;
@@ -67,9 +68,11 @@ final class UringWrites implements ChannelOutboundBuffer.MessageProcessor {
             return true;
         }
         completed[slot] = false;
-        channel.registration().submit(new IoUringIoOps(IoUringTunChannel.IORING_OP_WRITE, (byte) 0, (short) 0,
-                channel.fd().intValue(), -1L, buf.memoryAddress() + buf.readerIndex(), buf.readableBytes(), 0,
-                (short) slot, (short) 0, (short) 0, 0, 0L));
+        if (slots == null) {
+            slots = new IovecSlots(IovecSlots.IORING_OP_WRITEV, channel.fd().intValue(), MAX_IN_FLIGHT);
+        }
+        channel.registration().submit(slots.prepare(slot, buf.memoryAddress() + buf.readerIndex(),
+                buf.readableBytes()));
         return true;
     }
 

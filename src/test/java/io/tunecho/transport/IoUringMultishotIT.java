@@ -183,7 +183,7 @@ class IoUringMultishotIT {
         Channel ch = bind("tunit45", "198.18.45.1/24", new InPlaceEchoResponder());
         try {
             RegisteredRing loopRing = new RegisteredRing(0);
-            assertTrue(onLoop(ch, () -> loopRing.supports(IoUringTunChannel.IORING_OP_READ)));
+            assertTrue(onLoop(ch, () -> loopRing.supports(IovecSlots.IORING_OP_READV)));
             assertEquals(kernelAtLeast(6, 7),
                     onLoop(ch, () -> loopRing.supports(MultishotReader.IORING_OP_READ_MULTISHOT)));
             assertFalse(onLoop(ch, () -> loopRing.supports(255)));

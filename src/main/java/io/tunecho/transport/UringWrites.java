@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.unix.Errors;
 
+import java.io.IOException;
+
 /**
  * The writes of an {@link IoUringTunChannel}: one io_uring write ({@code IORING_OP_WRITEV} of one
  * {@code iovec}, {@link IovecSlots}) per flushed packet, up to
@@ -44,6 +46,9 @@ final class UringWrites implements ChannelOutboundBuffer.MessageProcessor {
     /** Submits a write for each flushed packet of {@code in} that has none yet, as far as slots allow. */
     void submit(ChannelOutboundBuffer in) throws Exception {
         out = in;
+        if (pending == 0 && in.size() == 1 && writeAtOnce((ByteBuf) in.current())) {
+            return;
+        }
         skip = pending; // the flushed packets at the head of the buffer are the ones already submitted
         in.forEachFlushedMessage(this);
         removeCompleted();
@@ -73,6 +78,29 @@ final class UringWrites implements ChannelOutboundBuffer.MessageProcessor {
         }
         channel.registration().submit(slots.prepare(slot, buf.memoryAddress() + buf.readerIndex(),
                 buf.readableBytes()));
+        return true;
+    }
+
+    /**
+     * The one packet of a turn, with no write in flight, goes out with a plain {@code write(2)}: the TUN driver
+     * takes a packet without waiting, so the write is done when the call returns, and the packet leaves the
+     * outbound buffer at once. Through io_uring it would cost the event loop a second {@code io_uring_enter} and a
+     * second turn for its completion. False if the device's queue is full (EAGAIN): then io_uring writes it.
+     */
+    private boolean writeAtOnce(ByteBuf buf) {
+        if (buf.isReadable()) {
+            int written;
+            try {
+                written = channel.fd().writeAddress(buf.memoryAddress(), buf.readerIndex(), buf.writerIndex());
+            } catch (IOException e) {
+                out.remove(e); // the kernel refused this packet (not IP, the link down, ...): its promise fails
+                return true;
+            }
+            if (written == 0) {
+                return false;
+            }
+        }
+        out.remove();
         return true;
     }
 

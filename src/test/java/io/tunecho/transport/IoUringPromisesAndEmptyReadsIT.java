@@ -71,8 +71,8 @@ class IoUringPromisesAndEmptyReadsIT {
                 })
                 .bind(new TunAddress("tunit46")).sync().channel();
         try {
-            // 300 packets in one flush (more than the 256 writes in flight): every third is not an IP packet,
-            // which the TUN driver refuses; the others are echo requests to the kernel's own address.
+            // 300 packets in one flush (more than the 256 io_uring writes in flight): every third is not an IP
+            // packet, which the TUN driver refuses; the others are echo requests to the kernel's own address.
             int count = 300;
             List<ChannelFuture> futures = new ArrayList<>();
             ch.eventLoop().submit(() -> {
@@ -100,6 +100,16 @@ class IoUringPromisesAndEmptyReadsIT {
                 Thread.sleep(10);
             }
             assertEquals(200, echoReplies.get(), "the kernel answered every request that was written");
+
+            // A lone packet of a turn, written at once: the same rule.
+            ChannelFuture refused = ch.writeAndFlush(notIp(0)).await();
+            assertTrue(refused.cause() != null && refused.cause().getMessage().contains("Invalid argument"),
+                    String.valueOf(refused.cause()));
+            assertTrue(ch.writeAndFlush(echoRequest(ch.alloc(), 1000)).await().isSuccess());
+            while (echoReplies.get() < 201 && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
+                Thread.sleep(10);
+            }
+            assertEquals(201, echoReplies.get());
             assertTrue(ch.isActive());
         } finally {
             ch.close().sync();

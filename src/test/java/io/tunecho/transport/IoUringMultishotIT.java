@@ -165,6 +165,30 @@ class IoUringMultishotIT {
     }
 
     @Test
+    void withoutAutoReadEachReadReadsOneBurst() throws Exception {
+        InPlaceEchoResponder echo = new InPlaceEchoResponder();
+        IoUringTunChannel ch = bind("tunit49", "198.18.49.1/24", echo,
+                io.netty.channel.ChannelOption.AUTO_READ, false);
+        try {
+            String out = run("ping", "-n", "-c", "2", "-i", "0.1", "-W", "0.3", "198.18.49.5");
+            assertTrue(out.contains("2 packets transmitted, 0 received"), "nothing read before read(): " + out);
+            assertEquals(0, echo.replies.get());
+
+            ch.read(); // the two requests wait in the device's queue: one burst
+            assertTrue(awaitTrue(() -> echo.replies.get() == 2), "replies: " + echo.replies.get());
+            awaitOnLoop(ch, () -> !ch.reader().inFlight(), "the read paused after the burst");
+            out = run("ping", "-n", "-c", "1", "-W", "0.3", "198.18.49.5");
+            assertTrue(out.contains("1 packets transmitted, 0 received"), out);
+            assertEquals(2, echo.replies.get());
+
+            ch.read();
+            assertTrue(awaitTrue(() -> echo.replies.get() == 3), "replies: " + echo.replies.get());
+        } finally {
+            ch.close().sync();
+        }
+    }
+
+    @Test
     void singleReadsWhenTheOptionSaysSo() throws Exception {
         InPlaceEchoResponder echo = new InPlaceEchoResponder();
         IoUringTunChannel ch = bind("tunit44", "198.18.44.1/24", echo, TunChannelOption.MULTISHOT_READ, false);

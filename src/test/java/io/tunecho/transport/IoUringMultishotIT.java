@@ -88,6 +88,9 @@ class IoUringMultishotIT {
             assertEquals(1500, ring.bufferSize());
             awaitOnLoop(ch, () -> ring.buffersOut() == 0, "every buffer back in the ring: " + ring);
             assertTrue(onLoop(ch, () -> ch.reader().inFlight()), "the read stays armed");
+            MultishotReader reader = onLoop(ch, () -> (MultishotReader) ch.reader());
+            assertEquals(1 + reader.runsDry(), (int) onLoop(ch, reader::arms),
+                    "armed once, and again only after the ring ran dry");
         } finally {
             ch.close().sync();
         }

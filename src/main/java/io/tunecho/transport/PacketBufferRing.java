@@ -33,6 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The ring lives on one event loop: every method runs there. A buffer may be released on any thread; the
  * ring then takes it back on its event loop.
+ *
+ * <p>Why not Netty's own buffer rings ({@code IoUringBufferRingConfig} in {@code IoUringIoHandlerConfig}): Netty
+ * 4.2.18 registers them, but the ring that maps a completion's buffer id to its {@code ByteBuf} and refills the
+ * kernel's ring ({@code IoUringBufferRing}, found through {@code IoUringIoHandler.findBufferRing}) is
+ * package-private, so a channel outside {@code io.netty.channel.uring} can neither take a buffer nor give one
+ * back. This ring is registered through the event loop thread's registered ring ({@link RegisteredRing}), as the
+ * event loop's descriptor is private too.
  */
 final class PacketBufferRing {
     private static final Logger logger = LoggerFactory.getLogger(PacketBufferRing.class);

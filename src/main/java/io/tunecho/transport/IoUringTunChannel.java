@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the channel's allocator ({@link SingleReader}). {@code channelReadComplete} fires once per event-loop turn, after
  * the turn's completions, so that the replies of a burst are flushed together.
  *
- * <p>Writing: a flush submits one write per packet ({@link UringWrites}); the event loop hands all of a turn's
- * submissions to the kernel in one {@code io_uring_enter}. Each write completes its own promise.
+ * <p>Writing ({@link UringWrites}): the lone reply of a turn goes out at once with {@code write(2)}; two or more
+ * are one io_uring write each, and the event loop hands all of a turn's submissions to the kernel in one
+ * {@code io_uring_enter}. Each write completes its own promise.
  *
  * <p>A buffer that the kernel may still use is never released: on close, reads in flight are cancelled, and the
  * channel closes when the last of its operations has completed.

@@ -7,16 +7,17 @@ import io.netty.channel.unix.Errors;
 import java.io.IOException;
 
 /**
- * The writes of an {@link IoUringTunChannel}: one io_uring write ({@code IORING_OP_WRITEV} of one
- * {@code iovec}, {@link IovecSlots}) per flushed packet, up to
- * {@value #MAX_IN_FLIGHT} in flight, all of an event-loop turn submitted together with the loop's next
- * {@code io_uring_enter}.
+ * The writes of an {@link IoUringTunChannel}: one io_uring write ({@code IORING_OP_WRITEV} of one {@code iovec},
+ * {@link IovecSlots}) per flushed packet, up to {@value #MAX_IN_FLIGHT} in flight, all of an event-loop turn
+ * submitted together with the loop's next {@code io_uring_enter}; the lone packet of a turn, with nothing in
+ * flight, goes out at once with {@code write(2)} instead.
  *
  * <p>Each packet stays in the channel's outbound buffer, which owns it, until its own write has completed, so
  * the kernel never reads from a released buffer. The kernel may complete writes out of order (a write that
  * cannot complete at once is retried later, on a poll or by an io-wq worker, while the next ones complete), and
- * the outbound buffer can only be emptied from its head: a completion is recorded against its own write, and writes leave the outbound buffer in their order, each
- * with its own result. A failed write fails its own promise and no other.
+ * the outbound buffer can only be emptied from its head: a completion is recorded against its own write, and
+ * writes leave the outbound buffer in their order, each with its own result. A failed write fails its own
+ * promise and no other.
  */
 final class UringWrites implements ChannelOutboundBuffer.MessageProcessor {
     static final int MAX_IN_FLIGHT = 256;

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -123,8 +124,11 @@ public final class TunechoServer implements AutoCloseable {
         }
         ResponderPipeline responder = pipeline.build();
         boolean uring = config.transport() == Transport.IO_URING && ioUringUsable();
-        EventLoopGroup group = new NoTimeoutIoEventLoopGroup(config.queues(),
-                uring ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory());
+        // io_uring rings with SINGLE_ISSUER and DEFER_TASKRUN where the kernel has them (Netty 4.2.18's
+        // setSingleIssuer sets both or neither; both is its default): completion work runs when the loop waits.
+        EventLoopGroup group = new NoTimeoutIoEventLoopGroup(config.queues(), uring
+                ? IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setSingleIssuer(true))
+                : EpollIoHandler.newFactory());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(uring ? IoUringTunChannel.class : TunChannel.class)

@@ -1,71 +1,74 @@
 package io.tunecho.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.unix.Errors;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoEvent;
 import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoOps;
+import io.tunecho.device.NetInterfaces;
+import io.tunecho.device.RegisteredRing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A Netty {@link io.netty.channel.Channel} over a Linux TUN device, on Netty's io_uring {@link IoEventLoop}
  * ({@code MultiThreadIoEventLoopGroup} with {@code IoUringIoHandler.newFactory()}): the same contract as
  * {@link TunChannel}, with the I/O as io_uring operations.
  *
- * <p>While the channel reads it keeps {@link TunChannelOption#READS_IN_FLIGHT} reads in flight (default 1), each
- * into its own buffer from the channel's {@link RecvByteBufAllocator}; a completed read goes down the pipeline and
- * its slot is armed again.
- * {@code channelReadComplete} fires once per event-loop turn, after the turn's completions, so that the replies
- * of a burst are flushed together. A flush submits one write per packet; the event loop hands all the turn's
- * submissions to the kernel in one {@code io_uring_enter}. A buffer that the kernel may still use is never
- * released: on close, reads in flight are cancelled, and the channel closes when the last one has completed.
+ * <p>Reading: where the kernel has it (Linux 6.7+), one multishot read into a ring of packet buffers that the
+ * channel registers with the event loop's io_uring ({@link MultishotReader}); each inbound packet is a
+ * {@code ByteBuf} over its ring buffer, and releasing it gives the buffer back. Elsewhere, or with
+ * {@link TunChannelOption#MULTISHOT_READ} off, {@link TunChannelOption#READS_IN_FLIGHT} plain reads into buffers of
+ * the channel's allocator ({@link SingleReader}). {@code channelReadComplete} fires once per event-loop turn, after
+ * the turn's completions, so that the replies of a burst are flushed together.
+ *
+ * <p>Writing ({@link UringWrites}): the lone reply of a turn goes out at once with {@code write(2)}; two or more
+ * are one io_uring write each, and the event loop hands all of a turn's submissions to the kernel in one
+ * {@code io_uring_enter}. Each write completes its own promise.
+ *
+ * <p>A buffer that the kernel may still use is never released: on close, reads in flight are cancelled, and the
+ * channel closes when the last of its operations has completed.
  */
 public class IoUringTunChannel extends AbstractTunChannel {
+    private static final Logger logger = LoggerFactory.getLogger(IoUringTunChannel.class);
+    private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
+
     /** The most reads a channel keeps in flight ({@link TunChannelOption#READS_IN_FLIGHT}). */
     public static final int MAX_READS_IN_FLIGHT = 64;
-    static final int MAX_WRITES_IN_FLIGHT = 256;
-    private static final byte IORING_OP_ASYNC_CANCEL = 14;
-    private static final byte IORING_OP_READ = 22;
-    private static final byte IORING_OP_WRITE = 23;
-    private static final int ECANCELED = 125;
-    private static final int EAGAIN = 11;
-    private static final int EINTR = 4;
+    static final byte IORING_OP_ASYNC_CANCEL = 14;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int ECANCELED = 125;
+    /**
+     * Netty's io_uring event loop registers its ring with {@code IORING_REGISTER_RING_FDS} on its own thread
+     * when it starts, as the first ring of that thread.
+     */
+    private static final int EVENT_LOOP_RING_INDEX = 0;
 
-    private final ByteBuf[] reads = new ByteBuf[MAX_READS_IN_FLIGHT];
-    private final long[] readIds = new long[MAX_READS_IN_FLIGHT];
-    private int readsInFlight;
-    private final ByteBuf[] writes = new ByteBuf[MAX_WRITES_IN_FLIGHT];
-    private int nextWriteSlot;
-    private int writesInFlight;
-    private boolean closing;
-    private Runnable pendingClose;
+    private final UringWrites writes = new UringWrites(this);
+    private final Runnable readComplete = this::readComplete;
+    private UringReader reader;
+    private boolean readRequested;
     private boolean readCompletePending;
-    private final Runnable readComplete = () -> {
-        readCompletePending = false;
-        pipeline().fireChannelReadComplete();
-    };
-    private final WriteSubmitter writeSubmitter = new WriteSubmitter();
+    private boolean closing;
+    private boolean closed;
+    private int completionsAfterClose;
+    private Runnable pendingClose;
 
     /** Opens {@code /dev/net/tun}; the channel still has to be registered and bound. */
     public IoUringTunChannel() {
-        try {
-            device().setNonBlocking(false);
-        } catch (IOException e) {
-            device().close();
-            throw new ChannelException(e.getMessage(), e);
-        }
     }
 
     @Override
@@ -93,151 +96,191 @@ public class IoUringTunChannel extends AbstractTunChannel {
         if (!isActive() || closing) {
             return;
         }
-        int wanted = config().getReadsInFlight();
-        for (int slot = 0; slot < wanted; slot++) {
-            if (reads[slot] == null) {
-                submitRead(slot);
+        readRequested = true;
+        if (reader == null) {
+            reader = newReader();
+        }
+        reader.start();
+    }
+
+    /** Multishot where the option allows and the kernel has it; single reads otherwise. */
+    private UringReader newReader() {
+        if (config().isMultishotRead()) {
+            try {
+                RegisteredRing kernelRing = new RegisteredRing(EVENT_LOOP_RING_INDEX);
+                if (kernelRing.supports(MultishotReader.IORING_OP_READ_MULTISHOT)) {
+                    int buffers = config().getReadBuffers();
+                    PacketBufferRing ring = PacketBufferRing.open(kernelRing, eventLoop(), config().getAllocator(),
+                            buffers, NetInterfaces.mtu(localAddress().name()));
+                    try {
+                        device().setNonBlocking(true);
+                    } catch (IOException e) {
+                        ring.close();
+                        throw e;
+                    }
+                    return new MultishotReader(this, kernelRing, ring, buffers);
+                }
+                logFallback("this kernel has no multishot read (IORING_OP_READ_MULTISHOT, Linux 6.7+)");
+            } catch (IOException e) {
+                logFallback(e.getMessage());
             }
+        }
+        return newSingleReader();
+    }
+
+    private UringReader newSingleReader() {
+        try {
+            device().setNonBlocking(false);
+        } catch (IOException e) {
+            pipeline().fireExceptionCaught(e);
+        }
+        return new SingleReader(this);
+    }
+
+    private static void logFallback(String reason) {
+        if (FALLBACK_LOGGED.compareAndSet(false, true)) {
+            logger.info("io_uring: reading TUN devices with single reads, not a multishot read: {}", reason);
         }
     }
 
-    @SuppressWarnings("deprecation")
-    private void submitRead(int slot) {
-        RecvByteBufAllocator.Handle handle = unsafe().recvBufAllocHandle();
-        ByteBufAllocator alloc = config().getAllocator();
-        ByteBuf buf = handle.allocate(alloc);
-        if (!buf.hasMemoryAddress()) {
-            buf.release();
-            buf = alloc.directBuffer(config().getRecvByteBufAllocator().newHandle().guess());
+    /** The multishot read turned out not to work here (and has ended): reads go on with single reads. */
+    void multishotUnusable(String reason) {
+        reader.close();
+        logFallback(reason);
+        reader = newSingleReader();
+        if (closing) {
+            ioMayHaveStopped();
+        } else if (keepsReading()) {
+            reader.start();
         }
-        reads[slot] = buf;
-        readIds[slot] = registration().submit(new IoUringIoOps(IORING_OP_READ, (byte) 0, (short) 0, fd().intValue(),
-                -1L, buf.memoryAddress() + buf.writerIndex(), buf.writableBytes(), 0, (short) slot, (short) 0,
-                (short) 0, 0, 0L));
-        readsInFlight++;
     }
 
-    private void readCompleted(int slot, int res) {
-        ByteBuf buf = reads[slot];
-        reads[slot] = null;
-        readsInFlight--;
-        if (res > 0) {
-            buf.writerIndex(buf.writerIndex() + res);
-            pipeline().fireChannelRead(buf);
-            if (!readCompletePending) {
-                readCompletePending = true;
-                eventLoop().execute(readComplete); // runs after this turn's completions
-            }
-            if (isActive() && !closing && config().isAutoRead() && slot < config().getReadsInFlight()) {
-                submitRead(slot);
-            }
+    /** A packet was read: down the pipeline, unless the channel is closing. */
+    void packetRead(ByteBuf packet) {
+        if (closing) {
+            packet.release();
             return;
         }
-        buf.release();
-        if (closing) {
-            closeWhenIdle();
-        } else if (res == -EAGAIN || res == -EINTR) {
-            submitRead(slot);
-        } else if (res != -ECANCELED) {
-            pipeline().fireExceptionCaught(new IOException("read from the TUN device failed: errno " + -res));
-            unsafe().close(unsafe().voidPromise());
+        stats().read(packet.readableBytes());
+        pipeline().fireChannelRead(packet);
+        if (!readCompletePending) {
+            readCompletePending = true;
+            eventLoop().execute(readComplete); // runs after this turn's completions
         }
+    }
+
+    private void readComplete() {
+        readCompletePending = false;
+        boolean autoRead = config().isAutoRead();
+        if (!autoRead) {
+            readRequested = false; // a read() from channelReadComplete asks for the next burst
+        }
+        pipeline().fireChannelReadComplete();
+        if (!autoRead && !readRequested && reader != null && !closing) {
+            reader.pause();
+        }
+    }
+
+    /** Whether reads should go on: the channel is open and reads automatically, or a read was asked for. */
+    boolean keepsReading() {
+        return isActive() && !closing && (readRequested || config().isAutoRead());
+    }
+
+    /** A read failed with {@code res} (-errno): the device cannot be read any more. */
+    void readFailed(int res) {
+        pipeline().fireExceptionCaught(Errors.newIOException("read", res));
+        unsafe().close(unsafe().voidPromise());
+    }
+
+    boolean isClosing() {
+        return closing;
     }
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        if (closing) {
-            return;
+        if (!closing) {
+            writes.submit(in);
         }
-        writeSubmitter.skip = writesInFlight;
-        in.forEachFlushedMessage(writeSubmitter);
+    }
+
+    /** Writes again what found every write slot taken. */
+    void flushAgain() {
+        ((UringUnsafe) unsafe()).flushNow();
+    }
+
+    @Override
+    void mtuChanged(int mtu) {
+        super.mtuChanged(mtu);
+        if (isRegistered()) {
+            eventLoop().execute(() -> {
+                if (reader != null) {
+                    reader.mtuChanged(mtu);
+                }
+            });
+        }
+    }
+
+    static IoUringIoOps cancelOp(long id) {
+        return new IoUringIoOps(IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0L, id, 0, 0, (short) 0,
+                (short) 0, (short) 0, 0, 0L);
     }
 
     /**
-     * Submits one write per flushed packet that is not in flight yet. Each write holds its own reference to its
-     * buffer until its own completion: the kernel may complete writes out of order (io-wq workers), while the
-     * outbound buffer is emptied from its head, one entry per completion.
-     */
-    private final class WriteSubmitter implements ChannelOutboundBuffer.MessageProcessor {
-        int skip;
-
-        @Override
-        public boolean processMessage(Object msg) {
-            if (skip > 0) {
-                skip--;
-                return true;
-            }
-            if (writesInFlight == MAX_WRITES_IN_FLIGHT) {
-                return false; // the next completion flushes again
-            }
-            int slot = nextWriteSlot;
-            while (writes[slot] != null) {
-                slot = (slot + 1) % MAX_WRITES_IN_FLIGHT;
-            }
-            nextWriteSlot = (slot + 1) % MAX_WRITES_IN_FLIGHT;
-            ByteBuf buf = ((ByteBuf) msg).retain();
-            writes[slot] = buf;
-            registration().submit(new IoUringIoOps(IORING_OP_WRITE, (byte) 0, (short) 0, fd().intValue(), -1L,
-                    buf.memoryAddress() + buf.readerIndex(), buf.readableBytes(), 0, (short) slot, (short) 0,
-                    (short) 0, 0, 0L));
-            writesInFlight++;
-            return true;
-        }
-    }
-
-    private void writeCompleted(int slot, int res) {
-        writes[slot].release();
-        writes[slot] = null;
-        writesInFlight--;
-        ChannelOutboundBuffer in = unsafe().outboundBuffer();
-        if (in != null && in.current() != null) {
-            if (res >= 0) {
-                in.remove();
-            } else {
-                in.remove(new IOException("write to the TUN device failed: errno " + -res));
-            }
-            if (writesInFlight == 0 && !in.isEmpty() && !closing) {
-                ((UringUnsafe) unsafe()).flushNow(); // what could not be submitted while the slots were full
-            }
-        }
-        if (closing) {
-            closeWhenIdle();
-        }
-    }
-
-    /**
-     * Closing with I/O in flight: the kernel may still write into the read buffers, so the reads are cancelled
-     * and the actual close (descriptor, buffers, close future) runs once the last of them has completed; the
-     * interface that the bind created is gone when the close future completes.
+     * Closing with I/O in flight: the kernel may still write into read buffers and read from write buffers, so the
+     * reads are cancelled and the actual close (descriptor, buffers, close future) runs once the last operation
+     * has completed; the interface that the bind created is gone when the close future completes.
      */
     private Executor prepareToClose() {
-        IoRegistration registration = registration();
-        if (closing || registration == null || readsInFlight + writesInFlight == 0) {
+        if (closing || registration() == null) {
+            return null;
+        }
+        boolean reading = reader != null && reader.inFlight();
+        if (!reading && writes.inFlight() == 0) {
             return null;
         }
         closing = true;
         deactivate();
-        for (int slot = 0; slot < MAX_READS_IN_FLIGHT; slot++) {
-            if (reads[slot] != null) {
-                registration.submit(new IoUringIoOps(IORING_OP_ASYNC_CANCEL, (byte) 0, (short) 0, -1, 0L,
-                        readIds[slot], 0, 0, (short) 0, (short) 0, (short) 0, 0, 0L));
-            }
+        if (reading) {
+            reader.cancel();
         }
-        return task -> pendingClose = task;
+        return task -> {
+            pendingClose = task;
+            ioMayHaveStopped();
+        };
+    }
+
+    /** Runs the close that waited for the channel's operations, once none is in flight. */
+    void ioMayHaveStopped() {
+        if (pendingClose != null && writes.inFlight() == 0 && (reader == null || !reader.inFlight())) {
+            Runnable close = pendingClose;
+            pendingClose = null;
+            close.run();
+        }
     }
 
     @Override
     protected void doClose() throws Exception {
         closing = true;
+        if (reader != null) {
+            reader.close();
+        }
         super.doClose();
+        closed = true;
     }
 
-    private void closeWhenIdle() {
-        if (readsInFlight + writesInFlight == 0 && pendingClose != null) {
-            Runnable close = pendingClose;
-            pendingClose = null;
-            close.run();
-        }
+    /** {@code multishot} or {@code single} once the channel has started reading; {@code null} before. */
+    String readMode() {
+        return reader == null ? null : reader.mode();
+    }
+
+    /** Completions that arrived after the channel had closed (none should), for tests. */
+    int completionsAfterClose() {
+        return completionsAfterClose;
+    }
+
+    /** The reader, for tests. */
+    UringReader reader() {
+        return reader;
     }
 
     private final class UringUnsafe extends AbstractUnsafe implements IoUringIoHandle {
@@ -245,12 +288,20 @@ public class IoUringTunChannel extends AbstractTunChannel {
         @Override
         public void handle(IoRegistration registration, IoEvent event) {
             IoUringIoEvent e = (IoUringIoEvent) event;
+            if (closed) {
+                // The close waits for every operation, so this does not happen; counted, for tests, if it did.
+                completionsAfterClose++;
+            }
             switch (e.opcode()) {
-                case IORING_OP_READ:
-                    readCompleted(e.data(), e.res());
+                case IovecSlots.IORING_OP_READV:
+                case MultishotReader.IORING_OP_READ_MULTISHOT:
+                    reader.completed(e);
                     break;
-                case IORING_OP_WRITE:
-                    writeCompleted(e.data(), e.res());
+                case IovecSlots.IORING_OP_WRITEV:
+                    writes.completed(e.data(), e.res());
+                    if (closing) {
+                        ioMayHaveStopped();
+                    }
                     break;
                 default:
                     break; // a cancel's own completion: the cancelled read completes separately

@@ -24,6 +24,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     /** The longest transmit queue tunecho sets. */
     public static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
     private static final int DEFAULT_BUFFER_SIZE = 1500;
+    static final int DEFAULT_READ_BUFFERS = 256;
 
     private final AbstractTunChannel channel;
     private volatile Integer mtu;
@@ -34,6 +35,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private volatile boolean linkUp = true;
     private volatile boolean multiQueue;
     private volatile int readsInFlight = 1;
+    private volatile boolean multishotRead = true;
+    private volatile int readBuffers = DEFAULT_READ_BUFFERS;
     private volatile boolean userAllocator;
 
     TunChannelConfig(AbstractTunChannel channel) {
@@ -50,7 +53,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         return getOptions(super.getOptions(), TunChannelOption.MTU, TunChannelOption.IPV4_ADDRESS,
                 TunChannelOption.IPV6_ADDRESS, TunChannelOption.TX_QUEUE_LENGTH,
                 TunChannelOption.ROUTES, TunChannelOption.LINK_UP, TunChannelOption.MULTI_QUEUE,
-                TunChannelOption.READS_IN_FLIGHT);
+                TunChannelOption.READS_IN_FLIGHT, TunChannelOption.MULTISHOT_READ, TunChannelOption.READ_BUFFERS);
     }
 
     @SuppressWarnings("unchecked")
@@ -80,6 +83,12 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         if (option == TunChannelOption.READS_IN_FLIGHT) {
             return (T) Integer.valueOf(readsInFlight);
         }
+        if (option == TunChannelOption.MULTISHOT_READ) {
+            return (T) Boolean.valueOf(multishotRead);
+        }
+        if (option == TunChannelOption.READ_BUFFERS) {
+            return (T) Integer.valueOf(readBuffers);
+        }
         return super.getOption(option);
     }
 
@@ -103,6 +112,10 @@ public final class TunChannelConfig extends DefaultChannelConfig {
             setMultiQueue((Boolean) value);
         } else if (option == TunChannelOption.READS_IN_FLIGHT) {
             setReadsInFlight((Integer) value);
+        } else if (option == TunChannelOption.MULTISHOT_READ) {
+            setMultishotRead((Boolean) value);
+        } else if (option == TunChannelOption.READ_BUFFERS) {
+            setReadBuffers((Integer) value);
         } else {
             return super.setOption(option, value);
         }
@@ -201,6 +214,30 @@ public final class TunChannelConfig extends DefaultChannelConfig {
                     "reads in flight must be 1.." + IoUringTunChannel.MAX_READS_IN_FLIGHT + ": " + reads);
         }
         this.readsInFlight = reads;
+        return this;
+    }
+
+    /** {@link TunChannelOption#MULTISHOT_READ}: used by {@link IoUringTunChannel}, ignored by {@link TunChannel}. */
+    public boolean isMultishotRead() {
+        return multishotRead;
+    }
+
+    public TunChannelConfig setMultishotRead(boolean multishotRead) {
+        this.multishotRead = multishotRead;
+        return this;
+    }
+
+    /** {@link TunChannelOption#READ_BUFFERS}: used by {@link IoUringTunChannel}, ignored by {@link TunChannel}. */
+    public int getReadBuffers() {
+        return readBuffers;
+    }
+
+    public TunChannelConfig setReadBuffers(int buffers) {
+        if (buffers < 1 || buffers > PacketBufferRing.MAX_BUFFERS || Integer.bitCount(buffers) != 1) {
+            throw new IllegalArgumentException(
+                    "read buffers must be a power of two, 1.." + PacketBufferRing.MAX_BUFFERS + ": " + buffers);
+        }
+        this.readBuffers = buffers;
         return this;
     }
 

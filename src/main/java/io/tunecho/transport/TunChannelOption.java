@@ -57,6 +57,22 @@ public final class TunChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<Integer> READS_IN_FLIGHT = valueOf(TunChannelOption.class, "READS_IN_FLIGHT");
 
+    /**
+     * {@link IoUringTunChannel} only: read with one multishot read into a ring of packet buffers where the kernel
+     * has it (Linux 6.7+). Default: {@code true}. {@code false}, or a kernel without it: {@link #READS_IN_FLIGHT}
+     * plain reads into buffers of the channel's allocator. A multishot read stays armed and reads every packet
+     * that waits when the device becomes readable, with no submission per packet; each packet is a
+     * {@code ByteBuf} over its ring buffer, and releasing it gives the buffer back to the ring.
+     */
+    public static final ChannelOption<Boolean> MULTISHOT_READ = valueOf(TunChannelOption.class, "MULTISHOT_READ");
+
+    /**
+     * {@link IoUringTunChannel} with {@link #MULTISHOT_READ}: how many packet buffers, each of the interface MTU,
+     * its buffer ring holds (a power of two, 1..32768). Default: 256. Packets that the pipeline holds keep their
+     * buffers; when all are held, reading waits until one is released.
+     */
+    public static final ChannelOption<Integer> READ_BUFFERS = valueOf(TunChannelOption.class, "READ_BUFFERS");
+
     @SuppressWarnings("deprecation")
     private TunChannelOption() {
         super(null);

@@ -125,6 +125,11 @@ public final class Main {
             log.info("running as user {}, without capabilities: interface settings and routes can no longer change",
                     user);
         }
+        // before the line that says it answers: a signal sent as soon as that line appears must find the handlers
+        SignalHandler stop = s -> server.stop();
+        Signal.handle(new Signal("TERM"), stop);
+        Signal.handle(new Signal("INT"), stop);
+        Signal.handle(new Signal("HUP"), s -> reload(server, cli, args, log));
         server.control().recordStart();
         log.info("answering on {} ({}, mtu {}, {}{}, {}): {}", server.channel().localAddress().name(),
                 config.interfaceAddress(), config.mtu(),
@@ -140,10 +145,6 @@ public final class Main {
             server.control().executor().scheduleAtFixedRate(() -> log.info("summary: {}", server.counters()),
                     every, every, TimeUnit.NANOSECONDS);
         }
-        SignalHandler stop = s -> server.stop();
-        Signal.handle(new Signal("TERM"), stop);
-        Signal.handle(new Signal("INT"), stop);
-        Signal.handle(new Signal("HUP"), s -> reload(server, cli, args, log));
         server.closeFuture().awaitUninterruptibly();
         if (http != null) {
             http.close();

@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  *   <li>{@value #VERSION}: {@link IpVersionDispatcher}, IPv4 or IPv6;</li>
  *   <li>{@value #IPV4}: {@link Ipv4Validator};</li>
  *   <li>{@value #IPV6}: {@link Ipv6Filter};</li>
+ *   <li>{@value #FRAGMENT}: {@link Fragmenter}, an outbound stage: what the stages after it write that is larger
+ *       than the MTU leaves in fragments;</li>
+ *   <li>{@value #REASSEMBLY}: {@link Reassembler}, fragments become whole datagrams;</li>
  *   <li>{@value #REPLIES}: {@link ReplyShaper}, an outbound stage: the replies and ICMP errors written by the
  *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
  *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination, and what it does now;</li>
@@ -36,6 +39,8 @@ public final class ResponderPipeline {
     public static final String VERSION = "version";
     public static final String IPV4 = "ipv4";
     public static final String IPV6 = "ipv6";
+    public static final String FRAGMENT = "fragment";
+    public static final String REASSEMBLY = "reassembly";
     public static final String REPLIES = "replies";
     public static final String HOSTS = "hosts";
     public static final String PROTOCOLS = "protocols";
@@ -46,6 +51,8 @@ public final class ResponderPipeline {
     private final Clock clock;
     private final long seed;
     private final int maxDelayed;
+    private final int mtu;
+    private final ReassemblyLimits reassembly;
     private final IcmpEchoResponder echo = new IcmpEchoResponder();
     private final AtomicInteger channels = new AtomicInteger();
 
@@ -55,6 +62,8 @@ public final class ResponderPipeline {
         this.clock = b.clock;
         this.seed = b.seed;
         this.maxDelayed = b.maxDelayed;
+        this.mtu = b.mtu;
+        this.reassembly = b.reassembly;
     }
 
     /**
@@ -69,11 +78,15 @@ public final class ResponderPipeline {
     public void addTo(ChannelPipeline pipeline) {
         PacketContext packet = new PacketContext();
         SplittableRandom random = new SplittableRandom(seed + channels.getAndIncrement());
+        ReplyShaper replies = new ReplyShaper(counters, packet, clock, random.split(), maxDelayed);
+        HostLookup hostLookup = new HostLookup(counters, packet, hosts, clock, random.split());
         pipeline.addLast(VERSION, new IpVersionDispatcher(counters, packet))
-                .addLast(IPV4, new Ipv4Validator(counters, packet, false))
+                .addLast(IPV4, new Ipv4Validator(counters, packet, true))
                 .addLast(IPV6, new Ipv6Filter(counters, packet))
-                .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
-                .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split()))
+                .addLast(FRAGMENT, new Fragmenter(mtu, random.split()))
+                .addLast(REASSEMBLY, new Reassembler(counters, packet, hosts, clock, reassembly))
+                .addLast(REPLIES, replies)
+                .addLast(HOSTS, hostLookup)
                 .addLast(PROTOCOLS, new ProtocolDispatcher(counters, packet,
                         Map.of(IcmpMessage.PROTOCOL_V4, echo), Map.of()))
                 .addLast(ERRORS, ErrorLogger.INSTANCE);
@@ -97,12 +110,16 @@ public final class ResponderPipeline {
     public static final class Builder {
         /** The default of {@link #maxDelayed}. */
         public static final int DEFAULT_MAX_DELAYED = 10_000;
+        /** The default of {@link #mtu}: 1500, the MTU tunecho gives its interface unless configured otherwise. */
+        public static final int DEFAULT_MTU = 1500;
 
         private final PacketCounters counters;
         private final Supplier<HostTable> hosts;
         private Clock clock = Clock.SYSTEM;
         private long seed = ThreadLocalRandom.current().nextLong();
         private int maxDelayed = DEFAULT_MAX_DELAYED;
+        private int mtu = DEFAULT_MTU;
+        private ReassemblyLimits reassembly = ReassemblyLimits.DEFAULTS;
 
         private Builder(PacketCounters counters, Supplier<HostTable> hosts) {
             this.counters = Objects.requireNonNull(counters, "counters");
@@ -127,6 +144,24 @@ public final class ResponderPipeline {
                 throw new IllegalArgumentException("maxDelayed must be at least 1: " + maxDelayed);
             }
             this.maxDelayed = maxDelayed;
+            return this;
+        }
+
+        /**
+         * The MTU of the interface the channels write to: replies larger than this leave in fragments. It must be
+         * the interface's (the server sets it from {@code interface.mtu}); {@value #DEFAULT_MTU} by default.
+         */
+        public Builder mtu(int mtu) {
+            if (mtu < Fragmenter.MIN_MTU || mtu > 65_535) {
+                throw new IllegalArgumentException("mtu must be " + Fragmenter.MIN_MTU + "..65535: " + mtu);
+            }
+            this.mtu = mtu;
+            return this;
+        }
+
+        /** The caps and time-outs of fragment reassembly, per channel; {@link ReassemblyLimits#DEFAULTS} by default. */
+        public Builder reassembly(ReassemblyLimits limits) {
+            this.reassembly = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

@@ -88,7 +88,8 @@ public final class TunechoServer implements AutoCloseable {
         PacketCounters counters = new PacketCounters();
         AtomicReference<HostTable> hosts = new AtomicReference<>(hostTable(config, null));
         ResponderPipeline.Builder pipeline = ResponderPipeline.builder(counters, hosts::get)
-                .maxDelayed(config.maxDelayed());
+                .maxDelayed(config.maxDelayed())
+                .mtu(config.mtu());
         if (config.seed() != null) {
             pipeline.seed(config.seed());
         }

@@ -5,7 +5,8 @@ import io.tunecho.wire.IpAddresses;
 /**
  * What tells the datagrams in reassembly apart: source, destination, protocol and identification for IPv4 (RFC 791
  * 3.2); source, destination and identification for IPv6 (RFC 8200 4.5). Mutable, so that one instance per channel
- * can look a fragment's datagram up without allocating; {@link #copy()} makes the key a new datagram is kept under.
+ * can look a fragment's datagram up, and a datagram's own key be reused, without allocating; the hash is computed
+ * once per {@code set}.
  */
 final class FragmentKey {
     private int version;
@@ -15,6 +16,7 @@ final class FragmentKey {
     private long destinationLow;
     private int protocol;
     private int identification;
+    private int hash;
 
     FragmentKey ipv4(int source, int destination, int protocol, int identification) {
         return set(4, 0, source & 0xFFFFFFFFL, 0, destination & 0xFFFFFFFFL, protocol, identification);
@@ -32,16 +34,18 @@ final class FragmentKey {
         this.destinationLow = dl;
         this.protocol = protocol;
         this.identification = identification;
+        this.hash = mix();
         return this;
+    }
+
+    /** Makes this key equal to {@code other}. */
+    void copyFrom(FragmentKey other) {
+        set(other.version, other.sourceHigh, other.sourceLow, other.destinationHigh, other.destinationLow,
+                other.protocol, other.identification);
     }
 
     int version() {
         return version;
-    }
-
-    FragmentKey copy() {
-        return new FragmentKey().set(version, sourceHigh, sourceLow, destinationHigh, destinationLow, protocol,
-                identification);
     }
 
     @Override
@@ -57,6 +61,10 @@ final class FragmentKey {
 
     @Override
     public int hashCode() {
+        return hash;
+    }
+
+    private int mix() {
         long h = identification * 0x9E3779B97F4A7C15L;
         h = (h ^ sourceLow) * 0xC2B2AE3D27D4EB4FL;
         h = (h ^ destinationLow) * 0x9E3779B97F4A7C15L;

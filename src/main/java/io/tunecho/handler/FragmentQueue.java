@@ -30,9 +30,12 @@ final class FragmentQueue {
         INCONSISTENT
     }
 
-    final FragmentKey key;
-    final long createdNanos;
-    final long deadlineNanos;
+    /** Arrays longer than this are not kept when a queue is reused: a pool of queues stays small. */
+    private static final int KEPT_CAPACITY = 64;
+
+    final FragmentKey key = new FragmentKey();
+    long createdNanos;
+    long deadlineNanos;
     /** The chain of datagrams of the same version, oldest first. */
     FragmentQueue older;
     FragmentQueue newer;
@@ -57,10 +60,28 @@ final class FragmentQueue {
     /** IPv6: the first fragment's fragment header's Next Header. */
     private int fragmentNextHeader;
 
-    FragmentQueue(FragmentKey key, long createdNanos, long deadlineNanos) {
-        this.key = key;
+    /**
+     * Makes this an empty queue for the datagram of {@code key}, which arrived first at {@code createdNanos}: a new
+     * queue, or one that held another datagram before (its fragments released).
+     */
+    FragmentQueue reset(FragmentKey key, long createdNanos, long deadlineNanos) {
+        this.key.copyFrom(key);
         this.createdNanos = createdNanos;
         this.deadlineNanos = deadlineNanos;
+        older = null;
+        newer = null;
+        lastIn = false;
+        length = 0;
+        maxEnd = 0;
+        received = 0;
+        headerIndex = -1;
+        if (buffers.length > KEPT_CAPACITY) {
+            buffers = new ByteBuf[4];
+            starts = new int[4];
+            ends = new int[4];
+            dataIndexes = new int[4];
+        }
+        return this;
     }
 
     /**

@@ -16,8 +16,7 @@ import io.tunecho.wire.Ipv6Packet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -59,7 +58,9 @@ public final class Reassembler extends PacketHandler {
     private final long ipv6TimeoutNanos;
     private final Supplier<HostTable> hosts;
     private final Clock clock;
-    private final Map<FragmentKey, FragmentQueue> datagrams = new HashMap<>();
+    private final DatagramTable datagrams;
+    /** Queues of datagrams that completed or went, for the next ones: a flood of fragments allocates nothing. */
+    private final ArrayDeque<FragmentQueue> spare = new ArrayDeque<>();
     private final FragmentKey probe = new FragmentKey();
     private final Chain ipv4Chain = new Chain();
     private final Chain ipv6Chain = new Chain();
@@ -87,6 +88,7 @@ public final class Reassembler extends PacketHandler {
         this.limits = limits;
         this.ipv4TimeoutNanos = limits.ipv4Timeout().toNanos();
         this.ipv6TimeoutNanos = limits.ipv6Timeout().toNanos();
+        this.datagrams = new DatagramTable(limits.maxDatagrams());
         this.errorId = (int) (clock.nanoTime() * 0x9E3779B97F4A7C15L >>> 48);
     }
 
@@ -142,7 +144,7 @@ public final class Reassembler extends PacketHandler {
                 return;
             }
             remove(q);
-            ByteBuf datagram = q.assemble(ctx.alloc());
+            ByteBuf datagram = assemble(q);
             Ipv4Packet whole = packet.ipv4.wrap(datagram);
             whole.setTotalLength(datagram.readableBytes());
             whole.setFlagsAndFragmentOffset(0);
@@ -192,7 +194,7 @@ public final class Reassembler extends PacketHandler {
                 return;
             }
             remove(q);
-            ByteBuf datagram = q.assemble(ctx.alloc());
+            ByteBuf datagram = assemble(q);
             Ipv6Packet whole = packet.ipv6.wrap(datagram);
             whole.setPayloadLength(datagram.readableBytes() - Ipv6Packet.HEADER_LENGTH);
             if (whole.check() != null) {
@@ -219,8 +221,9 @@ public final class Reassembler extends PacketHandler {
             }
             long now = clock.nanoTime();
             boolean v4 = key.version() == 4;
-            q = new FragmentQueue(key.copy(), now, now + (v4 ? ipv4TimeoutNanos : ipv6TimeoutNanos));
-            datagrams.put(q.key, q);
+            q = spare.isEmpty() ? new FragmentQueue() : spare.pop();
+            q.reset(key, now, now + (v4 ? ipv4TimeoutNanos : ipv6TimeoutNanos));
+            datagrams.put(q);
             (v4 ? ipv4Chain : ipv6Chain).add(q);
             if (timer == null || q.deadlineNanos - timerDeadline < 0) {
                 schedule(q.deadlineNanos);
@@ -274,7 +277,7 @@ public final class Reassembler extends PacketHandler {
 
     /** Forgets a datagram and drops its fragments, each counted under {@code reason}. */
     private void discard(FragmentQueue q, DropReason reason) {
-        remove(q);
+        boolean held = remove(q);
         int n = q.releaseAll();
         for (int i = 0; i < n; i++) {
             counters().drop(reason);
@@ -282,13 +285,28 @@ public final class Reassembler extends PacketHandler {
         if (log.isDebugEnabled()) {
             log.debug("dropped ({}): {} fragments of {}", reason.metricName(), n, q.key);
         }
+        if (held) {
+            spare.push(q);
+        }
     }
 
-    private void remove(FragmentQueue q) {
-        if (datagrams.remove(q.key) != null) {
-            (q.key.version() == 4 ? ipv4Chain : ipv6Chain).remove(q);
-            heldBytes -= q.bytes();
+    /** The datagram of a complete queue, which is forgotten and kept for reuse. */
+    private ByteBuf assemble(FragmentQueue q) {
+        try {
+            return q.assemble(ctx.alloc());
+        } finally {
+            spare.push(q);
         }
+    }
+
+    /** Forgets a datagram (its fragments are the caller's to release); returns whether it was held. */
+    private boolean remove(FragmentQueue q) {
+        if (!datagrams.remove(q)) {
+            return false;
+        }
+        (q.key.version() == 4 ? ipv4Chain : ipv6Chain).remove(q);
+        heldBytes -= q.bytes();
+        return true;
     }
 
     private void schedule(long deadline) {
@@ -430,10 +448,7 @@ public final class Reassembler extends PacketHandler {
             timer.cancel(false);
             timer = null;
         }
-        for (FragmentQueue q : datagrams.values()) {
-            q.releaseAll();
-        }
-        datagrams.clear();
+        datagrams.clear(FragmentQueue::releaseAll);
         ipv4Chain.oldest = ipv4Chain.newest = null;
         ipv6Chain.oldest = ipv6Chain.newest = null;
         heldBytes = 0;

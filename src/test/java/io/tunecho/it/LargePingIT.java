@@ -125,6 +125,14 @@ class LargePingIT {
     }
 
     @Test
+    void answersALargePingThatCarriesIpOptions() throws Exception {
+        // -R: a record-route option in the first fragment's header only (its copied flag is clear)
+        PingOutput p = PingOutput.parse(ping("-c", "2", "-i", "0.2", "-W", "2", "-R", "-s", "4000", "198.18.0.8")
+                .output());
+        assertAnswered(p, 2, 4000, "198.18.0.8");
+    }
+
+    @Test
     void aPingWithinTheMtuIsAnsweredWhole() throws Exception {
         PingOutput p = PingOutput.parse(ping("-c", "2", "-i", "0.2", "-W", "2", "-M", "do", "-s", "1472",
                 "198.18.0.6").output());

@@ -25,6 +25,8 @@ public record ReassemblyLimits(int maxDatagrams, long maxBytes, Duration ipv4Tim
     public static final Duration DEFAULT_IPV4_TIMEOUT = Duration.ofSeconds(30);
     /** Default of {@link #ipv6Timeout}: 60 s, as RFC 8200 and Linux. */
     public static final Duration DEFAULT_IPV6_TIMEOUT = Duration.ofSeconds(60);
+    /** The largest {@link #maxDatagrams}: each channel sizes a table for its cap up front. */
+    public static final int MAX_MAX_DATAGRAMS = 1 << 16;
     /** The smallest {@link #maxBytes}: less could not hold one datagram of a common size. */
     public static final long MIN_MAX_BYTES = 64 << 10;
 
@@ -33,8 +35,9 @@ public record ReassemblyLimits(int maxDatagrams, long maxBytes, Duration ipv4Tim
             DEFAULT_IPV4_TIMEOUT, DEFAULT_IPV6_TIMEOUT);
 
     public ReassemblyLimits {
-        if (maxDatagrams < 1) {
-            throw new IllegalArgumentException("reassembly max-datagrams must be at least 1: " + maxDatagrams);
+        if (maxDatagrams < 1 || maxDatagrams > MAX_MAX_DATAGRAMS) {
+            throw new IllegalArgumentException("reassembly max-datagrams must be 1.." + MAX_MAX_DATAGRAMS + ": "
+                    + maxDatagrams);
         }
         if (maxBytes < MIN_MAX_BYTES) {
             throw new IllegalArgumentException("reassembly max-bytes must be at least " + MIN_MAX_BYTES + ": "

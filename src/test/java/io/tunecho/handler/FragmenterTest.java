@@ -249,6 +249,23 @@ class FragmenterTest {
         assertThrows(IllegalArgumentException.class, () -> new Fragmenter(67, new SplittableRandom(1)));
     }
 
+    @Test
+    void thePipelineFragmentsAtTheMtuItIsGiven() {
+        HostTable hosts = HostTable.forInterface(IpCidr.parse("198.18.0.1/24"), List.of());
+        ResponderPipeline.Builder builder = ResponderPipeline.builder(new PacketCounters(), () -> hosts);
+        assertThrows(IllegalArgumentException.class, () -> builder.mtu(67));
+        assertThrows(IllegalArgumentException.class, () -> builder.mtu(65_536));
+        EmbeddedChannel ch = new EmbeddedChannel();
+        channels.add(ch);
+        builder.build().addTo(ch.pipeline());
+        assertEquals(ResponderPipeline.Builder.DEFAULT_MTU,
+                ((Fragmenter) ch.pipeline().get(ResponderPipeline.FRAGMENT)).mtu());
+        EmbeddedChannel jumbo = new EmbeddedChannel();
+        channels.add(jumbo);
+        builder.mtu(9000).build().addTo(jumbo.pipeline());
+        assertEquals(9000, ((Fragmenter) jumbo.pipeline().get(ResponderPipeline.FRAGMENT)).mtu());
+    }
+
     // ---- IPv6 ----
 
     /**

@@ -17,10 +17,19 @@ class JumboLargePingIT {
     private static final String IFACE = "tunit3";
     private TunechoProcess tunecho;
 
+    /** Options that pick the transport: none here (epoll), io_uring in {@link JumboLargePingIoUringIT}. */
+    protected String[] transportOptions() {
+        return new String[0];
+    }
+
     @BeforeAll
     void start() throws Exception {
         Netns.assertPrivateNamespace();
-        tunecho = TunechoProcess.start("--interface", IFACE, "--mtu", "9000");
+        String[] args = {"--interface", IFACE, "--mtu", "9000"};
+        String[] transport = transportOptions();
+        String[] all = java.util.Arrays.copyOf(args, args.length + transport.length);
+        System.arraycopy(transport, 0, all, args.length, transport.length);
+        tunecho = TunechoProcess.start(all);
     }
 
     @AfterAll

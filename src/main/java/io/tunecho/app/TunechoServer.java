@@ -118,7 +118,8 @@ public final class TunechoServer implements AutoCloseable {
                 .ipv6(config.interfaceAddress6() != null)
                 .replyLimits(config.repliesPerSecond() == null ? 0 : config.repliesPerSecond(),
                         config.repliesPerSource() == null ? 0 : config.repliesPerSource(), config.queues())
-                .maxDelayed(config.maxDelayed());
+                .maxDelayed(config.maxDelayed())
+                .mtu(config.mtu());
         if (config.seed() != null) {
             pipeline.seed(config.seed());
         }

@@ -24,8 +24,28 @@ public enum DropReason {
     BAD_EXTENSION_HEADER("bad_extension_header"),
     /** A loose or strict source route: a Linux host drops these (accept_source_route is off). */
     SOURCE_ROUTE("source_route"),
-    /** A fragment that is not reassembled. */
+    /** A fragment that is not reassembled (the pipeline has no reassembly stage). */
     FRAGMENT("fragment"),
+    /** A fragment whose data had all arrived already: dropped, its datagram's reassembly goes on. */
+    FRAGMENT_DUPLICATE("fragment_duplicate"),
+    /**
+     * A fragment that overlaps part of one received before: its whole datagram is dropped (RFC 5722 for IPv6; Linux
+     * does the same for IPv4). Every fragment of the datagram counts.
+     */
+    FRAGMENT_OVERLAP("fragment_overlap"),
+    /** A fragment that would make its datagram longer than 65,535 bytes. */
+    FRAGMENT_OVERSIZED("fragment_oversized"),
+    /** A fragment without data, or one before the last whose data is not a multiple of 8 bytes. */
+    FRAGMENT_BAD_LENGTH("fragment_bad_length"),
+    /**
+     * Fragments that disagree on where their datagram ends (two last fragments with different ends, or data past
+     * the end): its whole datagram is dropped, as Linux does. Every fragment of the datagram counts.
+     */
+    FRAGMENT_INCONSISTENT("fragment_inconsistent"),
+    /** Fragments that did not fit within the reassembly caps (datagrams or bytes held); every fragment counts. */
+    REASSEMBLY_CAP("reassembly_cap"),
+    /** Fragments of a datagram that did not complete within the reassembly time-out; every fragment counts. */
+    REASSEMBLY_TIMEOUT("reassembly_timeout"),
     /** A protocol that nothing answers. */
     UNHANDLED_PROTOCOL("unhandled_protocol"),
     /** A UDP datagram with a bad length or checksum. */

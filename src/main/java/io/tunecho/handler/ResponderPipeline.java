@@ -24,6 +24,9 @@ import java.util.function.Supplier;
  *   <li>{@value #VERSION}: {@link IpVersionDispatcher}, IPv4 or IPv6;</li>
  *   <li>{@value #IPV4}: {@link Ipv4Validator};</li>
  *   <li>{@value #IPV6}: {@link Ipv6Validator};</li>
+ *   <li>{@value #FRAGMENT}: {@link Fragmenter}, an outbound stage: what the stages after it write that is larger
+ *       than the MTU leaves in fragments;</li>
+ *   <li>{@value #REASSEMBLY}: {@link Reassembler}, fragments become whole datagrams;</li>
  *   <li>{@value #REPLIES}: {@link ReplyShaper}, an outbound stage: the replies and ICMP errors written by the
  *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
  *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination, and what it does now;</li>
@@ -41,6 +44,8 @@ public final class ResponderPipeline {
     public static final String VERSION = "version";
     public static final String IPV4 = "ipv4";
     public static final String IPV6 = "ipv6";
+    public static final String FRAGMENT = "fragment";
+    public static final String REASSEMBLY = "reassembly";
     public static final String REPLIES = "replies";
     public static final String HOSTS = "hosts";
     public static final String PROTOCOLS = "protocols";
@@ -57,6 +62,8 @@ public final class ResponderPipeline {
     private final double limitPerSource;
     /** One SYN-cookie key for all channels: a handshake's ACK may come back on another queue. */
     private final SynCookies.Key cookieKey = SynCookies.Key.random();
+    private final int mtu;
+    private final ReassemblyLimits reassembly;
     private final AtomicInteger channels = new AtomicInteger();
 
     private ResponderPipeline(Builder b) {
@@ -69,6 +76,8 @@ public final class ResponderPipeline {
         this.ipv6 = b.ipv6;
         this.limitPerChannel = b.repliesPerSecond / b.queues;
         this.limitPerSource = b.repliesPerSource;
+        this.mtu = b.mtu;
+        this.reassembly = b.reassembly;
     }
 
     /**
@@ -88,8 +97,10 @@ public final class ResponderPipeline {
             pipeline.addLast(CAPTURE, capture);
         }
         pipeline.addLast(VERSION, new IpVersionDispatcher(counters, packet))
-                .addLast(IPV4, new Ipv4Validator(counters, packet, false))
-                .addLast(IPV6, new Ipv6Validator(counters, packet, ipv6, false))
+                .addLast(IPV4, new Ipv4Validator(counters, packet, true))
+                .addLast(IPV6, new Ipv6Validator(counters, packet, ipv6, true))
+                .addLast(FRAGMENT, new Fragmenter(mtu, random.split()))
+                .addLast(REASSEMBLY, new Reassembler(counters, packet, hosts, clock, reassembly, errorLimit))
                 .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
                 .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split(), errorLimit,
                         limitPerChannel, limitPerSource))
@@ -125,6 +136,8 @@ public final class ResponderPipeline {
     public static final class Builder {
         /** The default of {@link #maxDelayed}. */
         public static final int DEFAULT_MAX_DELAYED = 10_000;
+        /** The default of {@link #mtu}: 1500, the MTU tunecho gives its interface unless configured otherwise. */
+        public static final int DEFAULT_MTU = 1500;
 
         private final PacketCounters counters;
         private final Supplier<HostTable> hosts;
@@ -136,6 +149,8 @@ public final class ResponderPipeline {
         private double repliesPerSecond;
         private double repliesPerSource;
         private int queues = 1;
+        private int mtu = DEFAULT_MTU;
+        private ReassemblyLimits reassembly = ReassemblyLimits.DEFAULTS;
 
         private Builder(PacketCounters counters, Supplier<HostTable> hosts) {
             this.counters = Objects.requireNonNull(counters, "counters");
@@ -186,6 +201,24 @@ public final class ResponderPipeline {
         /** Shows every packet read and written to {@code capture} while it is active (a stage at the head). */
         public Builder capture(PacketCapture capture) {
             this.capture = capture;
+            return this;
+        }
+
+        /**
+         * The MTU of the interface the channels write to: replies larger than this leave in fragments. It must be
+         * the interface's (the server sets it from {@code interface.mtu}); {@value #DEFAULT_MTU} by default.
+         */
+        public Builder mtu(int mtu) {
+            if (mtu < Fragmenter.MIN_MTU || mtu > 65_535) {
+                throw new IllegalArgumentException("mtu must be " + Fragmenter.MIN_MTU + "..65535: " + mtu);
+            }
+            this.mtu = mtu;
+            return this;
+        }
+
+        /** The caps and time-outs of fragment reassembly, per channel; {@link ReassemblyLimits#DEFAULTS} by default. */
+        public Builder reassembly(ReassemblyLimits limits) {
+            this.reassembly = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

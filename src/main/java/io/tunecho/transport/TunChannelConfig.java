@@ -42,6 +42,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     TunChannelConfig(AbstractTunChannel channel) {
         super(channel, packetAllocator(DEFAULT_BUFFER_SIZE));
         this.channel = channel;
+        userAllocator = false; // DefaultChannelConfig's constructor sets its allocator through our override
     }
 
     static RecvByteBufAllocator packetAllocator(int bufferSize) {

@@ -2,6 +2,8 @@ package io.tunecho.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
@@ -62,6 +64,9 @@ public class IoUringTunChannel extends AbstractTunChannel {
     private UringReader reader;
     private boolean readRequested;
     private boolean readCompletePending;
+    /** Packets read since the last {@code channelReadComplete}. */
+    private int readSinceComplete;
+    private static final int DEFAULT_MAX_MESSAGES_PER_READ = 16;
     private boolean closing;
     private boolean closed;
     private int completionsAfterClose;
@@ -163,14 +168,27 @@ public class IoUringTunChannel extends AbstractTunChannel {
         }
         stats().read(packet.readableBytes());
         pipeline().fireChannelRead(packet);
+        if (++readSinceComplete >= maxMessagesPerRead() && config().isAutoRead()) {
+            // A burst boundary, as the epoll channel makes one every maxMessagesPerRead packets: what the pipeline
+            // wrote so far is flushed now rather than after every completion of the turn (a multishot read can
+            // post hundreds), so a reply never waits behind a long burst of requests.
+            readSinceComplete = 0;
+            pipeline().fireChannelReadComplete();
+        }
         if (!readCompletePending) {
             readCompletePending = true;
             eventLoop().execute(readComplete); // runs after this turn's completions
         }
     }
 
+    private int maxMessagesPerRead() {
+        RecvByteBufAllocator a = config().getRecvByteBufAllocator();
+        return a instanceof MaxMessagesRecvByteBufAllocator m ? m.maxMessagesPerRead() : DEFAULT_MAX_MESSAGES_PER_READ;
+    }
+
     private void readComplete() {
         readCompletePending = false;
+        readSinceComplete = 0;
         boolean autoRead = config().isAutoRead();
         if (!autoRead) {
             readRequested = false; // a read() from channelReadComplete asks for the next burst

@@ -81,15 +81,37 @@ class PathIT {
         return hops;
     }
 
-    private static void assertPath(String out, double tolerance) {
-        List<String[]> hops = hops(out);
-        assertEquals(3, hops.size(), out);
-        assertEquals("198.18.71.1", hops.get(0)[0], out);
-        assertEquals("198.18.71.2", hops.get(1)[0], out);
-        assertEquals("203.0.113.10", hops.get(2)[0], out);
-        assertNear(5, Double.parseDouble(hops.get(0)[1]), tolerance, out);
-        assertNear(25, Double.parseDouble(hops.get(1)[1]), tolerance, out);
-        assertNear(35, Double.parseDouble(hops.get(2)[1]), tolerance, out);
+    /**
+     * Runs a path tool and checks the path it printed: the hops in order, each at least its summed delay, and not
+     * much more. A probe is never early, so the lower bound holds on every run; a busy machine can make one run's
+     * probes all late together, so the upper bound is checked on the best time of each hop over up to three runs.
+     */
+    private static void assertPath(double tolerance, String... command) throws Exception {
+        double[] expected = {5, 25, 35};
+        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        StringBuilder outputs = new StringBuilder();
+        for (int run = 0; run < 3; run++) {
+            String out = run(command);
+            outputs.append(out).append('\n');
+            List<String[]> hops = hops(out);
+            assertEquals(3, hops.size(), out);
+            assertEquals("198.18.71.1", hops.get(0)[0], out);
+            assertEquals("198.18.71.2", hops.get(1)[0], out);
+            assertEquals("203.0.113.10", hops.get(2)[0], out);
+            boolean near = true;
+            for (int i = 0; i < 3; i++) {
+                double t = Double.parseDouble(hops.get(i)[1]);
+                assertTrue(t >= expected[i] - 0.5, t + " ms, less than the path's delay " + expected[i] + ":\n" + out);
+                best[i] = Math.min(best[i], t);
+                near &= best[i] <= expected[i] + tolerance;
+            }
+            if (near) {
+                return;
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            assertNear(expected[i], best[i], tolerance, outputs.toString());
+        }
     }
 
     private static void assertNear(double expected, double actual, double tolerance, String out) {
@@ -99,18 +121,18 @@ class PathIT {
 
     @Test
     void tracerouteShowsThePathAndItsSummedDelays() throws Exception {
-        assertPath(run("traceroute", "-n", "-q", "3", "203.0.113.10"), 15);
+        assertPath(15, "traceroute", "-n", "-q", "3", "203.0.113.10");
     }
 
     @Test
     void tracerouteWithIcmpShowsThePath() throws Exception {
-        assertPath(run("traceroute", "-n", "-I", "-q", "3", "203.0.113.10"), 15);
+        assertPath(15, "traceroute", "-n", "-I", "-q", "3", "203.0.113.10");
     }
 
     /** traceroute -T: SYNs; the routers answer time exceeded, the host (no port open) a reset. */
     @Test
     void tracerouteWithTcpShowsThePath() throws Exception {
-        assertPath(run("traceroute", "-n", "-T", "-p", "80", "-q", "3", "203.0.113.10"), 15);
+        assertPath(15, "traceroute", "-n", "-T", "-p", "80", "-q", "3", "203.0.113.10");
     }
 
     @Test

@@ -107,6 +107,11 @@ final class Netns {
         cmd.add("-Dio.netty.leakDetection.level=paranoid");
         cmd.add("-Dio.netty.machineId=02:00:00:00:00:01");
         cmd.addAll(jvmOptions);
+        // for a diagnosis: ./mvnw verify -Dtunecho.jvmOptions="-Xlog:gc:file=/tmp/gc.log" (space-separated)
+        String extra = System.getProperty("tunecho.jvmOptions", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(Arrays.asList(extra.split("\\s+")));
+        }
         cmd.add("-jar");
         String jar = System.getProperty("tunecho.jar", "target/tunecho.jar");
         assertTrue(Files.exists(Path.of(jar)), "the server jar is missing: " + jar + " (run mvn verify)");

@@ -36,4 +36,9 @@ public record AdminContext(HostControl control, PacketCounters counters,
     static ReplyShaper shaper(AbstractTunChannel ch) {
         return (ReplyShaper) ch.pipeline().get(io.tunecho.handler.ResponderPipeline.REPLIES);
     }
+
+    /** The reassembly stage of a channel (it holds fragments), or {@code null}. */
+    static io.tunecho.handler.Reassembler reassembler(AbstractTunChannel ch) {
+        return (io.tunecho.handler.Reassembler) ch.pipeline().get(io.tunecho.handler.ResponderPipeline.REASSEMBLY);
+    }
 }

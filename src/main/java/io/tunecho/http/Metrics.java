@@ -72,6 +72,12 @@ final class Metrics {
             Gauge.builder("tunecho.delayed", ch, c -> held(c.get(), true)).tags(tags).baseUnit("bytes")
                     .strongReference(true).description("Bytes of the buffers that hold delayed replies")
                     .register(registry);
+            Gauge.builder("tunecho.reassembly.datagrams", ch, c -> reassembly(c.get(), false)).tags(tags)
+                    .strongReference(true).description("Datagrams whose fragments are being reassembled")
+                    .register(registry);
+            Gauge.builder("tunecho.reassembly", ch, c -> reassembly(c.get(), true)).tags(tags).baseUnit("bytes")
+                    .strongReference(true).description("Bytes of the buffers that hold fragments in reassembly")
+                    .register(registry);
         }
         for (ReplyKind k : ReplyKind.values()) {
             FunctionCounter.builder("tunecho.replies", counters, c -> c.sent(k)).tags("kind", k.metricName())
@@ -152,6 +158,11 @@ final class Metrics {
             }
             return retired[field] + current[field];
         }
+    }
+
+    private static double reassembly(AbstractTunChannel ch, boolean bytes) {
+        io.tunecho.handler.Reassembler r = ch == null ? null : AdminContext.reassembler(ch);
+        return r == null ? 0 : bytes ? r.heldBytes() : r.datagrams();
     }
 
     private static double held(AbstractTunChannel ch, boolean bytes) {

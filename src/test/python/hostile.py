@@ -3,11 +3,12 @@
 the TUN's reader (tunecho) without the kernel's IP checks, as traffic nobody designed would arrive. Bounded by a
 count and a time. Prints one line per kind: how many were sent.
 
-    hostile.py IFACE COUNT SECONDS SUBNET [--hosts A,B,...] [--seed N] [--rate PPS]
+    hostile.py IFACE COUNT SECONDS SUBNET [--hosts A,B,...] [--seed N] [--rate PPS] [--only KIND,...]
 
 SUBNET is the first three octets of the interface's /24 (198.18.80); the prober is SUBNET.1, the targets are the
 --hosts addresses (default SUBNET.2). --rate paces the packets (default: as fast as it can write, which overflows
-the interface's queue of any responder). Only standard library: runs under any python3.
+the interface's queue of any responder). --only sends only the named kinds (see kinds() below, plus "echo_to_host":
+valid echo requests to the hosts, which the overload test uses). Only standard library: runs under any python3.
 """
 import os
 import random
@@ -109,6 +110,15 @@ def kinds(net, hosts):
     ]
 
 
+def extra_kinds(net, hosts):
+    """Kinds sent only when --only names them."""
+    me = net + ".1"
+    return [
+        ("echo_to_host", True, lambda: ip4(me, random.choice(hosts), 1, icmp(8, 0, rest=struct.pack(
+            "!HH", random.randrange(65536), random.randrange(65536)), data=b"e" * 56))),
+    ]
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 4:
@@ -124,6 +134,14 @@ def main():
     rate = float(args[args.index("--rate") + 1]) if "--rate" in args else 0.0
     random.seed(seed)
     table = kinds(net, hosts)
+    if "--only" in args:
+        wanted = args[args.index("--only") + 1].split(",")
+        known = {k[0]: k for k in table + extra_kinds(net, hosts)}
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            print("unknown kinds: %s" % ", ".join(unknown), file=sys.stderr)
+            sys.exit(2)
+        table = [known[w] for w in wanted]
     s4 = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
     s4.bind((iface, ETH_P_IP))
     sent = {name: 0 for name, _, _ in table}

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of every @FuzzTest (src/test/java/io/tunecho/fuzz) with Jazzer, SECONDS each (default 20).
+# Coverage-guided fuzzing of every @FuzzTest (src/test/java: io/tunecho/fuzz, and beside the package-private code
+# they reach: handler/ReassemblyFuzzTest, http/ApiBodyFuzzTest) with Jazzer, SECONDS each (default 20).
 #
 #   bench/fuzz.sh [SECONDS] [Class#method ...]
 #
 # No packet leaves the process: the targets feed bytes to the wire views, the answering pipeline on an
 # EmbeddedChannel, and the config readers. A finding fails the run and is saved by Jazzer under
-# src/test/resources/io/tunecho/fuzz/<Class>Inputs/<method>/crash-*: fix the bug and commit the input, which every
+# src/test/resources/<package>/<Class>Inputs/<method>/crash-*: fix the bug and commit the input, which every
 # later `./mvnw verify` then replays as a regression test. The corpus grows in .cifuzz-corpus/ (not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ if [[ ${#targets[@]} -eq 0 ]]; then
     done < <(awk '/@FuzzTest/ { want = 1; next }
                   want && /void / { match($0, /void [A-Za-z0-9_]+/); m = substr($0, RSTART + 5, RLENGTH - 5);
                                     f = FILENAME; sub(/.*\//, "", f); sub(/\.java$/, "", f); print f "#" m; want = 0 }' \
-                 src/test/java/io/tunecho/fuzz/*.java)
+                 $(grep -rl "@FuzzTest" src/test/java))
 fi
 
 failed=()

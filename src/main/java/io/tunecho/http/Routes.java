@@ -96,12 +96,9 @@ final class Routes {
             }
             if (method.equals(HttpMethod.PUT)) {
                 IpCidr match = cidr(target);
-                ConfigNode body = body(req);
-                HostSettings settings = settings(body);
-                Long forNanos = forNanos(body);
-                String profile = profile(body);
+                HostChange change = hostChange(req);
                 return onControl(() -> {
-                    HostEntry e = control.put(match, profile, settings, forNanos);
+                    HostEntry e = control.put(match, change.profile(), change.settings(), change.forNanos());
                     return Response.json(HttpResponseStatus.OK, Json.entry(e, 0, control.overrides().get(e.match())));
                 });
             }
@@ -288,6 +285,16 @@ final class Routes {
     }
 
     // ---- request parts
+
+    /** What a {@code PUT /api/hosts/MATCH} asks for: settings, for how long (or null: until removed), a profile. */
+    record HostChange(HostSettings settings, Long forNanos, String profile) {
+    }
+
+    /** Reads a {@code PUT /api/hosts/MATCH} body; every refusal is a {@link BadRequest} with a one-line message. */
+    static HostChange hostChange(FullHttpRequest req) throws BadRequest {
+        ConfigNode body = body(req);
+        return new HostChange(settings(body), forNanos(body), profile(body));
+    }
 
     private static ConfigNode body(FullHttpRequest req) throws BadRequest {
         if (!req.content().isReadable()) {

@@ -66,6 +66,9 @@ public class IoUringTunChannel extends AbstractTunChannel {
     private boolean readCompletePending;
     /** Packets read since the last {@code channelReadComplete}. */
     private int readSinceComplete;
+    /** Inside a reader's completion: a read() asked for meanwhile starts the reader after it, not in its middle. */
+    private boolean inReadCompletion;
+    private boolean startAfterCompletion;
     private static final int DEFAULT_MAX_MESSAGES_PER_READ = 16;
     private boolean closing;
     private boolean closed;
@@ -102,6 +105,12 @@ public class IoUringTunChannel extends AbstractTunChannel {
             return;
         }
         readRequested = true;
+        if (inReadCompletion) {
+            // channelReadComplete fired from packetRead (autoRead's read()) while the reader is between a packet
+            // and its own bookkeeping (a single read's slot not yet submitted again): start it once it is done.
+            startAfterCompletion = true;
+            return;
+        }
         if (reader == null) {
             reader = newReader();
         }
@@ -196,6 +205,21 @@ public class IoUringTunChannel extends AbstractTunChannel {
         pipeline().fireChannelReadComplete();
         if (!autoRead && !readRequested && reader != null && !closing) {
             reader.pause();
+        }
+    }
+
+    private void readCompleted(IoUringIoEvent e) {
+        inReadCompletion = true;
+        try {
+            reader.completed(e);
+        } finally {
+            inReadCompletion = false;
+        }
+        if (startAfterCompletion) {
+            startAfterCompletion = false;
+            if (reader != null && keepsReading()) {
+                reader.start();
+            }
         }
     }
 
@@ -313,7 +337,7 @@ public class IoUringTunChannel extends AbstractTunChannel {
             switch (e.opcode()) {
                 case IovecSlots.IORING_OP_READV:
                 case MultishotReader.IORING_OP_READ_MULTISHOT:
-                    reader.completed(e);
+                    readCompleted(e);
                     break;
                 case IovecSlots.IORING_OP_WRITEV:
                     writes.completed(e.data(), e.res());

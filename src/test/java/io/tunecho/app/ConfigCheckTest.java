@@ -5,9 +5,12 @@ import io.tunecho.app.config.ConfigException;
 import io.tunecho.app.config.TunechoConfig;
 import io.tunecho.hosts.HostTable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +69,26 @@ class ConfigCheckTest {
         assertEquals(2, check("--user", "tunecho-no-such-user"));
         assertEquals("", out());
         assertTrue(err().startsWith("tunecho: unknown user 'tunecho-no-such-user' for --user; "), err());
+    }
+
+    @Test
+    void aHostWhoseSettingsHoldItsReplyIsCheckedAsAPlainHost(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("delayed.yaml");
+        Files.writeString(yaml, "hosts:\n  - { match: 198.18.0.2, state: down }\n");
+        assertEquals(0, check("--config", yaml.toString()), err());
+        assertTrue(out().contains("echo request to 198.18.0.2 answered as a host without settings (its own held the "
+                + "reply back: the pipeline did not answer an echo request to 198.18.0.2 (replied=0 dropped=1 "
+                + "(host_down=1)))"), out());
+    }
+
+    @Test
+    void aDelayedReplyToo(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("delayed.yaml");
+        Files.writeString(yaml, "profiles:\n  default: { delay: 10ms }\n");
+        assertEquals(0, check("--config", yaml.toString()), err());
+        assertTrue(out().contains("echo request to 198.18.0.2 answered as a host without settings (its own held the "
+                + "reply back: the pipeline did not answer an echo request to 198.18.0.2 (replied=0 dropped=0))"),
+                out());
     }
 
     @Test

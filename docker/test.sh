@@ -8,7 +8,8 @@
 # 3. containers run with --network none --cap-drop ALL --cap-add NET_ADMIN --device /dev/net/tun --read-only, from
 #    inside a network namespace made here; the host's ping answered in each container's own network namespace
 #    (nsenter -t PID -n ping), with a mounted config file, then with options on the command line, then --user;
-#    the image's HEALTHCHECK reports healthy; SIGTERM (podman stop) ends it within 2 s with exit code 0;
+#    the image's HEALTHCHECK reports healthy; the HTTP server (health, metrics, lab page, admin API) answers in a
+#    container; SIGTERM (podman stop) ends it within 2 s with exit code 0;
 # 4. without NET_ADMIN and without the device: tunecho's one-line error and a non-zero exit;
 # 5. everything made here is removed; one line with the measured figures is printed.
 #
@@ -24,8 +25,8 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 [ "$(id -u)" = 0 ] || fail "needs root (podman, network namespaces, nsenter)"
 command -v podman >/dev/null 2>&1 || skip "podman is not installed (apt-get install podman runc)"
-for tool in ip nsenter ping timeout awk; do
-  command -v $tool >/dev/null 2>&1 || fail "missing $tool (apt-get install iproute2 util-linux iputils-ping)"
+for tool in ip nsenter ping timeout awk curl; do
+  command -v $tool >/dev/null 2>&1 || fail "missing $tool (apt-get install iproute2 util-linux iputils-ping curl)"
 done
 [ -f target/tunecho.jar ] && [ -d target/native ] || fail "no target/tunecho.jar: run ./mvnw -B -q package -DskipTests"
 [ -c /dev/net/tun ] || modprobe tun 2>/dev/null || true
@@ -182,14 +183,36 @@ log "config file: first reply ${FILE_READY_MS} ms after podman run (${FILE_JVM_R
 
 # ---- 2. options on the command line ----------------------------------------------------------------------------
 CURRENT=$ID-options
-start "$CURRENT" "${RUN_OPTS[@]}" "$IMAGE" --interface tunecho1 --address 10.10.0.1/24 --answer 10.10.0.0/24,192.0.2.7
+start "$CURRENT" "${RUN_OPTS[@]}" "$IMAGE" --interface tunecho1 --address 10.10.0.1/24 --answer 10.10.0.0/24,192.0.2.7 \
+  --http 127.0.0.1:9464
 wait_reply 10.10.0.2
 OPT_READY_MS=$READY_MS OPT_JVM_READY_MS=$JVM_READY_MS
+# the HTTP server in the container, on its loopback (the host's curl in the container's network namespace): health,
+# metrics that count exactly the pings sent, the lab page, and a host taken down through the API for 2 s
+get() { in_ns curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }
+echo_replies() {
+  in_ns curl -s http://127.0.0.1:9464/metrics \
+    | awk '/^tunecho_replies_total\{.*kind="echo"/ { n += $NF } END { printf "%d", n }'
+}
+[ "$(get http://127.0.0.1:9464/health)" = 200 ] || fail "$CURRENT: /health: $(cat "$WORK/body")"
+before=$(echo_replies)
 pings 3 10.10.0.254
 pings 2 192.0.2.7
+after=$(echo_replies)
+[ $((after - before)) = 5 ] || fail "$CURRENT: tunecho_replies_total{kind=echo} moved by $((after - before)), not 5"
+[ "$(get http://127.0.0.1:9464/)" = 200 ] && grep -q "<title>tunecho lab</title>" "$WORK/body" \
+  || fail "$CURRENT: the lab page at / was not served"
+[ "$(get -X PUT -d '{"state": "down", "for": "2s"}' http://127.0.0.1:9464/api/hosts/10.10.0.9)" = 200 ] \
+  || fail "$CURRENT: PUT /api/hosts/10.10.0.9: $(cat "$WORK/body")"
+out=$(in_ns ping -n -c 2 -i 0.2 -W 1 10.10.0.9 2>&1 || true)
+echo "$out" | grep -q " 0 received" || fail "$CURRENT: 10.10.0.9 answered while down: $(echo "$out" | tail -2)"
+sleep 1.5
+pings 2 10.10.0.9 # the override expired
+get "http://127.0.0.1:9464/api/events?limit=10" >/dev/null
+grep -q '"cause":"expiry"' "$WORK/body" || fail "$CURRENT: no expiry in the events: $(cat "$WORK/body")"
 healthy "$CURRENT"
 stop "$CURRENT"
-log "options: first reply ${OPT_READY_MS} ms after podman run (${OPT_JVM_READY_MS} ms after the JVM started), healthy, stopped in ${STOP_MS} ms, exit 0"
+log "options: first reply ${OPT_READY_MS} ms after podman run (${OPT_JVM_READY_MS} ms after the JVM started), healthy, /health, /metrics, the lab page and the admin API answered, stopped in ${STOP_MS} ms, exit 0"
 
 # ---- 3. --user in a container: needs SETUID and SETGID as well; afterwards no capability is left ---------------
 CURRENT=$ID-user

@@ -194,7 +194,11 @@ echo_replies() {
   in_ns curl -s http://127.0.0.1:9464/metrics \
     | awk '/^tunecho_replies_total\{.*kind="echo"/ { n += $NF } END { printf "%d", n }'
 }
-[ "$(get http://127.0.0.1:9464/health)" = 200 ] || fail "$CURRENT: /health: $(cat "$WORK/body")"
+for i in $(seq 50); do # the HTTP server binds just after the interface answers
+  [ "$(get http://127.0.0.1:9464/health)" = 200 ] && break
+  [ "$i" -lt 50 ] || fail "$CURRENT: /health did not answer 200 within 5 s: $(cat "$WORK/body" 2>&1)"
+  sleep 0.1
+done
 before=$(echo_replies)
 pings 3 10.10.0.254
 pings 2 192.0.2.7
@@ -209,7 +213,7 @@ echo "$out" | grep -q " 0 received" || fail "$CURRENT: 10.10.0.9 answered while 
 sleep 1.5
 pings 2 10.10.0.9 # the override expired
 get "http://127.0.0.1:9464/api/events?limit=10" >/dev/null
-grep -q '"cause":"expiry"' "$WORK/body" || fail "$CURRENT: no expiry in the events: $(cat "$WORK/body")"
+grep -q '"cause" *: *"expiry"' "$WORK/body" || fail "$CURRENT: no expiry in the events: $(cat "$WORK/body")"
 healthy "$CURRENT"
 stop "$CURRENT"
 log "options: first reply ${OPT_READY_MS} ms after podman run (${OPT_JVM_READY_MS} ms after the JVM started), healthy, /health, /metrics, the lab page and the admin API answered, stopped in ${STOP_MS} ms, exit 0"

@@ -46,6 +46,11 @@ final class Metrics {
 
     Metrics(AdminContext context) {
         this.context = context;
+        // Before any meter is registered (Micrometer warns otherwise). Two of ProcessorMetrics' names fail
+        // Prometheus's naming rules (promtool check metrics): the process's CPU time in "ns", and a gauge ending in
+        // _count. The CPU time comes back under Prometheus's standard name.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                || id.getName().equals("system.cpu.count")));
         PacketCounters counters = context.counters();
         String transport = context.transport();
         for (int q = 0; q < context.channels().get().size(); q++) {
@@ -100,10 +105,6 @@ final class Metrics {
                 .description("Packets written to capture files").register(registry);
         FunctionCounter.builder("tunecho.capture.dropped", context.capture(), c -> c.dropped())
                 .description("Packets a capture could not keep up with").register(registry);
-        // Two of ProcessorMetrics' names fail Prometheus's naming rules (promtool check metrics): the process's CPU
-        // time in "ns", and a gauge ending in _count. The CPU time comes back under Prometheus's standard name.
-        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
-                || id.getName().equals("system.cpu.count")));
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean) {

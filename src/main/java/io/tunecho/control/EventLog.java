@@ -46,14 +46,21 @@ public final class EventLog implements AutoCloseable {
         }
     }
 
-    /** Records one change. */
+    /** Records one change, with a log line. */
     public synchronized void record(HostEvent e) {
+        record(e, true);
+    }
+
+    /** Records one change; {@code logLine}: also as a line of the log (else in memory and the file only). */
+    public synchronized void record(HostEvent e, boolean logLine) {
         sequence++;
         if (recent.size() == keep) {
             recent.removeFirst();
         }
         recent.addLast(e);
-        log.info("host {} ({}): {}", e.entry(), e.cause(), e.change());
+        if (logLine) {
+            log.info("host {} ({}): {}", e.entry(), e.cause(), e.change());
+        }
         if (out != null) {
             try {
                 out.write((toJson(e) + "\n").getBytes(StandardCharsets.UTF_8));

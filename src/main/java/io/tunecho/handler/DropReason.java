@@ -33,9 +33,15 @@ public enum DropReason {
      * does the same for IPv4). Every fragment of the datagram counts.
      */
     FRAGMENT_OVERLAP("fragment_overlap"),
-    /** A fragment that would make its datagram longer than 65,535 bytes. */
+    /**
+     * A fragment that would make its datagram longer than 65,535 bytes. An IPv6 one is answered with ICMPv6 parameter
+     * problem when its host is up and the error rate allows, and then counts as an {@code icmp_error} reply instead.
+     */
     FRAGMENT_OVERSIZED("fragment_oversized"),
-    /** A fragment without data, or one before the last whose data is not a multiple of 8 bytes. */
+    /**
+     * A fragment without data, or one before the last whose data is not a multiple of 8 bytes. An IPv6 one is
+     * answered with ICMPv6 parameter problem when it can be, as for {@link #FRAGMENT_OVERSIZED}.
+     */
     FRAGMENT_BAD_LENGTH("fragment_bad_length"),
     /**
      * Fragments that disagree on where their datagram ends (two last fragments with different ends, or data past

@@ -178,14 +178,13 @@ public final class Reassembler extends PacketHandler {
         boolean last = !fh.moreFragments();
         if (dataLength == 0 || !last && (dataLength & 7) != 0) {
             // RFC 8200 4.5: a parameter problem pointing at the payload length
-            parameterProblem(ip, Ipv6Packet.Field.PAYLOAD_LENGTH);
-            drop(DropReason.FRAGMENT_BAD_LENGTH, buf);
+            answerWithParameterProblem(ip, Ipv6Packet.Field.PAYLOAD_LENGTH, DropReason.FRAGMENT_BAD_LENGTH, buf);
             return;
         }
         if (unfragmentable - Ipv6Packet.HEADER_LENGTH + end > MAX_LENGTH) {
             // RFC 8200 4.5: a parameter problem pointing at the fragment offset; the datagram's other fragments stay
-            parameterProblem(ip, fh.offset() + Ipv6FragmentHeader.Field.OFFSET_FLAGS - ip.offset());
-            drop(DropReason.FRAGMENT_OVERSIZED, buf);
+            answerWithParameterProblem(ip, fh.offset() + Ipv6FragmentHeader.Field.OFFSET_FLAGS - ip.offset(),
+                    DropReason.FRAGMENT_OVERSIZED, buf);
             return;
         }
         FragmentKey key = probe.ipv6(ip.sourceHigh(), ip.sourceLow(), ip.destinationHigh(), ip.destinationLow(),
@@ -404,17 +403,20 @@ public final class Reassembler extends PacketHandler {
                 IcmpMessage.V6.TIME_EXCEEDED, IcmpErrors.CODE_REASSEMBLY_TIME_EXCEEDED, 0, b.ttl());
     }
 
-    /** ICMPv6 parameter problem, code 0, about a fragment being dropped (RFC 8200 4.5), when its host is up. */
-    private void parameterProblem(Ipv6Packet ip, int pointer) {
-        if (isIcmpv6Error(ip)) {
-            return;
-        }
-        Behaviour b = ipv6Host(ip, clock.nanoTime());
+    /**
+     * A fragment refused (RFC 8200 4.5): answered with ICMPv6 parameter problem, code 0, when its host is up and the
+     * error rate allows, which is then its one outcome (an {@code icmp_error} reply, like any packet answered with an
+     * error); dropped and counted by {@code reason} otherwise. The fragment's buffer is released either way.
+     */
+    private void answerWithParameterProblem(Ipv6Packet ip, int pointer, DropReason reason, ByteBuf buf) {
+        Behaviour b = isIcmpv6Error(ip) ? null : ipv6Host(ip, clock.nanoTime());
         if (b == null || !allowError(ip)) {
+            drop(reason, buf);
             return;
         }
         ByteBuf error = IcmpErrors.ipv6(ctx.alloc(), ip, ip.destinationHigh(), ip.destinationLow(),
                 IcmpMessage.V6.PARAMETER_PROBLEM, IcmpErrors.CODE_V6_ERRONEOUS_HEADER_FIELD, pointer, b.ttl());
+        buf.release(); // the error quotes a copy
         counters().count(ReplyKind.ICMP_ERROR);
         ctx.write(error, ctx.voidPromise());
     }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Start-up with a configuration against the default: milliseconds from exec to the first ping reply, alternating
+# the two N times, tunecho pinned to CPU 0, in a network namespace of its own (needs root).
+#
+#   bench/startup.sh 8 CONFIG ADDRESS     # ADDRESS: an address CONFIG answers (the default's is 10.77.0.2)
+#   bench/configs/hosts10k.sh > /tmp/hosts10k.yaml && bench/startup.sh 8 /tmp/hosts10k.yaml 10.10.0.1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${TUNECHO_STARTUP_NS:-}" != 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "needs root (a network namespace and a TUN device)" >&2; exit 1; }
+  exec env TUNECHO_STARTUP_NS=1 unshare --net "$0" "$@"
+fi
+[ $# -eq 3 ] || { echo "usage: bench/startup.sh N CONFIG ADDRESS" >&2; exit 2; }
+N=$1 CONFIG=$2 TARGET=$3
+ip link set lo up
+OUT=$(mktemp)
+trap 'rm -f "$OUT"' EXIT
+measure() { # name address options...: prints the ms from exec to the first reply
+  local name=$1 address=$2 t0 now pid; shift 2
+  t0=$(date +%s%N)
+  taskset -c 0 java -jar target/tunecho.jar "$@" --interface tunstart --address 10.77.0.1/24 >"$OUT" 2>&1 &
+  pid=$!
+  until ping -n -q -c 1 -W 0.05 "$address" >/dev/null 2>&1; do
+    kill -0 $pid 2>/dev/null || { echo "$name: tunecho exited: $(tail -1 "$OUT")" >&2; exit 1; }
+    now=$(date +%s%N)
+    [ $(((now - t0) / 1000000)) -lt 30000 ] || { echo "$name: no reply within 30 s" >&2; kill $pid; exit 1; }
+    sleep 0.005
+  done
+  now=$(date +%s%N)
+  kill -TERM $pid
+  wait $pid 2>/dev/null || true
+  echo "$name $(((now - t0) / 1000000))"
+}
+for i in $(seq "$N"); do
+  measure default 10.77.0.2
+  measure config "$TARGET" --config "$CONFIG"
+done | awk '{ v[$1] = v[$1] " " $2 } END { for (k in v) print k ":" v[k] }'

@@ -1,14 +1,12 @@
 package io.tunecho.wire;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * An ICMP message, ICMPv4 (RFC 792) or ICMPv6 (RFC 4443), as a view over the payload of the {@link IpPacket} that
  * carries it: it can only be placed with {@link #wrapPayloadOf}, so an IP offset cannot be mistaken for an ICMP one.
  * Both versions share the header layout (type, code, checksum, then for echo messages identifier and sequence);
  * the ICMPv6 checksum also covers the IPv6 pseudo-header.
  */
-public final class IcmpMessage {
+public final class IcmpMessage extends UpperLayerView {
     /** Field offsets from the start of the message. */
     public static final class Field {
         public static final int TYPE = 0;
@@ -57,46 +55,25 @@ public final class IcmpMessage {
     public static final int PROTOCOL_V4 = 1;
     public static final int PROTOCOL_V6 = 58;
 
-    private IpPacket ip;
-    private ByteBuf buf;
-    private int off;
-    private int length;
+    public IcmpMessage() {
+        super(Field.CHECKSUM);
+    }
 
     /** Views the upper-layer payload of {@code ip} as an ICMP message. */
     public IcmpMessage wrapPayloadOf(IpPacket ip) {
-        this.ip = ip;
-        this.buf = ip.buffer();
-        this.off = ip.upperLayerOffset();
-        this.length = ip.upperLayerLength();
+        wrap(ip);
         return this;
+    }
+
+    /** ICMPv6's checksum covers the IPv6 pseudo-header; ICMPv4's covers the message alone. */
+    @Override
+    long pseudoHeaderSum() {
+        return ip.version() == 6 ? ip.pseudoHeaderSum(PROTOCOL_V6, length) : 0;
     }
 
     /** Whether the message is at least as long as the 8-byte header. */
     public boolean hasHeader() {
         return length >= HEADER_LENGTH;
-    }
-
-    /** Whether the checksum is right (over the message, and for ICMPv6 the pseudo-header too). */
-    public boolean isChecksumValid() {
-        long sum = ip.version() == 6 ? ip.pseudoHeaderSum(PROTOCOL_V6, length) : 0;
-        return InternetChecksum.isValidSum(InternetChecksum.accumulate(sum, buf, off, length));
-    }
-
-    /** Computes and stores the checksum over the whole message. */
-    public void fillChecksum() {
-        setChecksum(0);
-        long sum = ip.version() == 6 ? ip.pseudoHeaderSum(PROTOCOL_V6, length) : 0;
-        setChecksum(InternetChecksum.finish(InternetChecksum.accumulate(sum, buf, off, length)));
-    }
-
-    /** The index of the message's first byte. */
-    public int offset() {
-        return off;
-    }
-
-    /** The message's length in bytes, header included. */
-    public int length() {
-        return length;
     }
 
     public int type() {
@@ -121,14 +98,6 @@ public final class IcmpMessage {
         int word = (type & 0xFF) << 8 | (code & 0xFF);
         buf.setShort(off + Field.TYPE, word);
         setChecksum(InternetChecksum.update(checksum(), old, word));
-    }
-
-    public int checksum() {
-        return buf.getUnsignedShort(off + Field.CHECKSUM);
-    }
-
-    public void setChecksum(int checksum) {
-        buf.setShort(off + Field.CHECKSUM, checksum);
     }
 
     /** The echo identifier. */

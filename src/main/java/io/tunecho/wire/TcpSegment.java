@@ -1,14 +1,12 @@
 package io.tunecho.wire;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * A TCP segment (RFC 9293) as a view over the payload of the {@link IpPacket} that carries it: it can only be placed
  * with {@link #wrapPayloadOf}, so an IP offset cannot be mistaken for a TCP one. The checksum covers the IPv4 or
  * IPv6 pseudo-header. Sequence and acknowledgment numbers are {@code int}s: TCP's arithmetic is modulo 2^32, as
  * Java's {@code int} arithmetic is. A view is reused from packet to packet; reading one allocates nothing.
  */
-public final class TcpSegment {
+public final class TcpSegment extends UpperLayerView {
     /** Field offsets from the start of the header, named after RFC 9293 3.1. */
     public static final class Field {
         public static final int SRC_PORT = 0;
@@ -48,18 +46,20 @@ public final class TcpSegment {
     public static final int OPTION_MSS = 2;
     public static final int MSS_OPTION_LENGTH = 4;
 
-    private IpPacket ip;
-    private ByteBuf buf;
-    private int off;
-    private int length;
+    public TcpSegment() {
+        super(Field.CHECKSUM);
+    }
 
     /** Views the upper-layer payload of {@code ip} as a TCP segment. */
     public TcpSegment wrapPayloadOf(IpPacket ip) {
-        this.ip = ip;
-        this.buf = ip.buffer();
-        this.off = ip.upperLayerOffset();
-        this.length = ip.upperLayerLength();
+        wrap(ip);
         return this;
+    }
+
+    /** TCP's checksum covers the IPv4 or IPv6 pseudo-header. */
+    @Override
+    long pseudoHeaderSum() {
+        return ip.pseudoHeaderSum(PROTOCOL, length);
     }
 
     /**
@@ -72,29 +72,6 @@ public final class TcpSegment {
         }
         int headerLength = headerLength();
         return headerLength >= MIN_HEADER_LENGTH && headerLength <= length;
-    }
-
-    /** Whether the checksum is right: over the pseudo-header and the whole segment. */
-    public boolean isChecksumValid() {
-        long sum = ip.pseudoHeaderSum(PROTOCOL, length);
-        return InternetChecksum.isValidSum(InternetChecksum.accumulate(sum, buf, off, length));
-    }
-
-    /** Computes and stores the checksum over the pseudo-header and the whole segment. */
-    public void fillChecksum() {
-        setChecksum(0);
-        long sum = ip.pseudoHeaderSum(PROTOCOL, length);
-        setChecksum(InternetChecksum.finish(InternetChecksum.accumulate(sum, buf, off, length)));
-    }
-
-    /** The index of the segment's first byte. */
-    public int offset() {
-        return off;
-    }
-
-    /** The segment's length in bytes: header, options and data. */
-    public int length() {
-        return length;
     }
 
     public int sourcePort() {
@@ -166,14 +143,6 @@ public final class TcpSegment {
 
     public void setWindow(int window) {
         buf.setShort(off + Field.WINDOW, window);
-    }
-
-    public int checksum() {
-        return buf.getUnsignedShort(off + Field.CHECKSUM);
-    }
-
-    public void setChecksum(int checksum) {
-        buf.setShort(off + Field.CHECKSUM, checksum);
     }
 
     public int urgentPointer() {

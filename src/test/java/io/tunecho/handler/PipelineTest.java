@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.ManualClock;
 import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +41,10 @@ class PipelineTest {
         channel = new EmbeddedChannel();
         // An MTU that takes every packet whole, so that each request has one reply (ReassemblyTest and
         // FragmenterTest cover fragments).
-        ResponderPipeline.builder(counters, () -> hosts).mtu(65_535).build().addTo(channel.pipeline());
+        // A clock that stands still: the rate limits' buckets refill only when a test says so, not as a loaded
+        // machine's time passes between two packets.
+        ResponderPipeline.builder(counters, () -> hosts).mtu(65_535).clock(new ManualClock()).build()
+                .addTo(channel.pipeline());
     }
 
     @AfterEach

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -23,13 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostsIT {
     private static final String IFACE = "tunit40";
     private TunechoProcess tunecho;
-    private Path config;
 
     @BeforeAll
     void start() throws Exception {
         Netns.assertPrivateNamespace();
-        config = Files.createTempFile("hosts-it", ".yaml");
-        Files.writeString(config, String.join("\n",
+        List<String> yaml = List.of(
                 "interface: { name: " + IFACE + ", address: 198.18.40.1/24 }",
                 "seed: 1",
                 "profiles:",
@@ -51,20 +47,14 @@ class HostsIT {
                 "    timeline: { repeat: true, steps: [ { for: 1s, state: up }, { for: 1s, state: down } ] }",
                 "  - { match: 198.18.40.64/28, state: down }",
                 "  - { match: 198.18.40.70, state: up }",
-                "  - { match: 203.0.113.0/24, ttl: 255 }",
-                ""));
-        tunecho = TunechoProcess.start("--config", config.toString());
+                "  - { match: 203.0.113.0/24, ttl: 255 }");
+        tunecho = TunechoProcess.startWithConfig(List.of(), yaml);
     }
 
     @AfterAll
     void stop() throws Exception {
         if (tunecho != null) {
-            try {
-                assertEquals(0, tunecho.terminate(), tunecho.output());
-            } finally {
-                tunecho.close();
-                Files.deleteIfExists(config);
-            }
+            tunecho.stop();
         }
     }
 

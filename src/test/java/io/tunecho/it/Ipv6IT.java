@@ -5,8 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Ipv6IT {
     private TunechoProcess tunecho;
-    private Path config;
 
     /** Options that pick the transport: none here (epoll). */
     protected List<String> transportOptions() {
@@ -27,29 +24,20 @@ class Ipv6IT {
     @BeforeAll
     void start() throws Exception {
         Netns.assertPrivateNamespace();
-        config = Files.createTempFile("ipv6-it", ".yaml");
-        Files.writeString(config, String.join("\n",
+        List<String> yaml = List.of(
                 "interface: { name: tunit60, address: 198.18.60.1/24, address6: 'fd00:198:60::1/64' }",
                 "hosts:",
                 "  - { match: 'fd00:198:60::10', ttl: 128, delay: 30ms }",
                 "  - { match: 'fd00:198:60::20', state: down }",
                 "  - { match: 'fd00:198:60::21', state: unreachable }",
-                "  - { match: 'fd00:200::/64', ttl: 255 }",
-                ""));
-        List<String> args = new ArrayList<>(List.of("--config", config.toString()));
-        args.addAll(transportOptions());
-        tunecho = TunechoProcess.start(args.toArray(new String[0]));
+                "  - { match: 'fd00:200::/64', ttl: 255 }");
+        tunecho = TunechoProcess.startWithConfig(List.of(), yaml, transportOptions().toArray(new String[0]));
     }
 
     @AfterAll
     void stop() throws Exception {
         if (tunecho != null) {
-            try {
-                assertEquals(0, tunecho.terminate(), tunecho.output());
-            } finally {
-                tunecho.close();
-                Files.deleteIfExists(config);
-            }
+            tunecho.stop();
         }
     }
 

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -23,13 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PathIT {
     private TunechoProcess tunecho;
-    private Path config;
 
     @BeforeAll
     void start() throws Exception {
         Netns.assertPrivateNamespace();
-        config = Files.createTempFile("path-it", ".yaml");
-        Files.writeString(config, String.join("\n",
+        List<String> yaml = List.of(
                 "interface: { name: tunit70, address: 198.18.70.1/24, address6: 'fd00:198:70::1/64' }",
                 "profiles:",
                 "  router: { ttl: 255 }",
@@ -42,20 +38,14 @@ class PathIT {
                 "  - { match: 198.18.71.5, profile: router, rate: 1 }",
                 "  - { match: 203.0.113.30, hops: [198.18.71.5] }",
                 "  - { match: 'fd00:198:71::1', profile: router, delay: 5ms }",
-                "  - { match: 'fd00:200::10', hops: ['fd00:198:71::1'] }",
-                ""));
-        tunecho = TunechoProcess.start("--config", config.toString());
+                "  - { match: 'fd00:200::10', hops: ['fd00:198:71::1'] }");
+        tunecho = TunechoProcess.startWithConfig(List.of(), yaml);
     }
 
     @AfterAll
     void stop() throws Exception {
         if (tunecho != null) {
-            try {
-                assertEquals(0, tunecho.terminate(), tunecho.output());
-            } finally {
-                tunecho.close();
-                Files.deleteIfExists(config);
-            }
+            tunecho.stop();
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,30 +29,21 @@ class TcpFloodIT {
     private static final int SYNS = 80_000;
 
     private TunechoProcess tunecho;
-    private Path config;
 
     @BeforeAll
     void start() throws Exception {
         Netns.assertPrivateNamespace();
-        config = Files.createTempFile("tcp-flood-it", ".yaml");
-        Files.writeString(config, String.join("\n",
+        List<String> yaml = List.of(
                 "interface: { name: " + IFACE + ", address: 198.18.62.1/24 }",
                 "hosts:",
-                "  - { match: " + WEB + ", tcp: { open: [22] } }",
-                ""));
-        tunecho = TunechoProcess.startWithJvmOptions(List.of("-Dio.netty.leakDetection.level=disabled"),
-                "--config", config.toString());
+                "  - { match: " + WEB + ", tcp: { open: [22] } }");
+        tunecho = TunechoProcess.startWithConfig(List.of("-Dio.netty.leakDetection.level=disabled"), yaml);
     }
 
     @AfterAll
     void stop() throws Exception {
         if (tunecho != null) {
-            try {
-                assertEquals(0, tunecho.terminate(), tunecho.output());
-            } finally {
-                tunecho.close();
-                Files.deleteIfExists(config);
-            }
+            tunecho.stop();
         }
     }
 

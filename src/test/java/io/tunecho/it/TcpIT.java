@@ -10,8 +10,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,33 +34,25 @@ class TcpIT {
     private static final String WEB6 = "fd00:198:61::10";
 
     private TunechoProcess tunecho;
-    private Path config;
 
     @BeforeAll
     void start() throws Exception {
         Netns.assertPrivateNamespace();
-        config = Files.createTempFile("tcp-it", ".yaml");
-        Files.writeString(config, String.join("\n",
+        List<String> yaml = List.of(
                 "interface: { name: " + IFACE + ", address: 198.18.61.1/24, address6: 'fd00:198:61::1/64' }",
                 "profiles:",
                 "  web: { tcp: { open: [22, 80, 443] } }",
                 "hosts:",
                 "  - { match: " + WEB + ", profile: web }",
                 "  - { match: " + DOWN + ", profile: web, state: down }",
-                "  - { match: '" + WEB6 + "', profile: web }",
-                ""));
-        tunecho = TunechoProcess.start("--config", config.toString());
+                "  - { match: '" + WEB6 + "', profile: web }");
+        tunecho = TunechoProcess.startWithConfig(List.of(), yaml);
     }
 
     @AfterAll
     void stop() throws Exception {
         if (tunecho != null) {
-            try {
-                assertEquals(0, tunecho.terminate(), tunecho.output());
-            } finally {
-                tunecho.close();
-                Files.deleteIfExists(config);
-            }
+            tunecho.stop();
         }
     }
 

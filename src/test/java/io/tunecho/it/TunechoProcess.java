@@ -4,9 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -20,6 +24,8 @@ final class TunechoProcess implements AutoCloseable {
     private final Process process;
     private final StringBuffer output = new StringBuffer();
     private final Thread reader;
+    /** The config file of {@link #startWithConfig}, or null. */
+    private Path config;
 
     private TunechoProcess(Process process) {
         this.process = process;
@@ -51,6 +57,41 @@ final class TunechoProcess implements AutoCloseable {
         TunechoProcess t = launch(jvmOptions, args);
         t.awaitOutput(READY, 30);
         return t;
+    }
+
+    /**
+     * Writes {@code yaml} (a line each) to a temporary config file and starts tunecho with it, then the JVM options
+     * and the arguments given; the file is the process's, deleted by {@link #stop()}.
+     */
+    static TunechoProcess startWithConfig(List<String> jvmOptions, List<String> yaml, String... args)
+            throws IOException, InterruptedException {
+        Path file = Files.createTempFile("tunecho-it", ".yaml");
+        try {
+            Files.writeString(file, String.join("\n", yaml) + "\n");
+            List<String> all = new ArrayList<>(List.of("--config", file.toString()));
+            all.addAll(List.of(args));
+            TunechoProcess t = startWithJvmOptions(jvmOptions, all.toArray(new String[0]));
+            t.config = file;
+            return t;
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /**
+     * Stops tunecho as a service manager would (SIGTERM) and asserts a clean stop: exit code 0 and no leak reported.
+     * Deletes the config file of {@link #startWithConfig}.
+     */
+    void stop() throws IOException, InterruptedException {
+        try {
+            assertEquals(0, terminate(), output());
+        } finally {
+            close();
+            if (config != null) {
+                Files.deleteIfExists(config);
+            }
+        }
     }
 
     /** Starts tunecho through a command line of the test's own (a wrapper around {@link Netns#tunechoCommand}). */

@@ -35,6 +35,6 @@ public final class IpVersionDispatcher extends PacketHandler {
         packet.behaviour = null;
         packet.pathDelayNanos = 0;
         packet.hopCount = 0;
-        ctx.fireChannelRead(buf);
+        pass(ctx, buf);
     }
 }

@@ -30,7 +30,7 @@ public final class Ipv4Validator extends PacketHandler {
     @Override
     protected void packetRead(ChannelHandlerContext ctx, ByteBuf buf) {
         if (packet.ip != packet.ipv4) {
-            ctx.fireChannelRead(buf);
+            pass(ctx, buf);
             return;
         }
         Ipv4Packet ip = packet.ipv4;
@@ -54,7 +54,7 @@ public final class Ipv4Validator extends PacketHandler {
             return;
         }
         ip.trimToTotalLength();
-        ctx.fireChannelRead(buf);
+        pass(ctx, buf);
     }
 
     /** Linux's checks on addresses before any routing decision, or {@code null} when both may be used. */

@@ -33,7 +33,7 @@ public final class Ipv6Validator extends PacketHandler {
     @Override
     protected void packetRead(ChannelHandlerContext ctx, ByteBuf buf) {
         if (packet.ip != packet.ipv6) {
-            ctx.fireChannelRead(buf);
+            pass(ctx, buf);
             return;
         }
         if (!answered) {
@@ -69,6 +69,6 @@ public final class Ipv6Validator extends PacketHandler {
             return;
         }
         ip.trimToPayloadLength();
-        ctx.fireChannelRead(buf);
+        pass(ctx, buf);
     }
 }

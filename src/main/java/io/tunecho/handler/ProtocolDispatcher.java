@@ -45,8 +45,8 @@ public final class ProtocolDispatcher extends PacketHandler implements ProtocolH
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         ctx.flush();
-        ctx.fireChannelReadComplete();
+        super.channelReadComplete(ctx);
     }
 }

@@ -106,8 +106,9 @@ public final class Reassembler extends PacketHandler {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
+        super.handlerAdded(ctx);
     }
 
     @Override
@@ -121,7 +122,7 @@ public final class Reassembler extends PacketHandler {
             ipv6Fragment(ctx, buf);
             return;
         }
-        ctx.fireChannelRead(buf);
+        pass(ctx, buf);
     }
 
     private void ipv4Fragment(ChannelHandlerContext ctx, ByteBuf buf) {
@@ -163,7 +164,7 @@ public final class Reassembler extends PacketHandler {
             whole.setFlagsAndFragmentOffset(0);
             whole.fillChecksum();
             packet.ip = whole;
-            ctx.fireChannelRead(datagram);
+            pass(ctx, datagram);
         }
     }
 
@@ -214,7 +215,7 @@ public final class Reassembler extends PacketHandler {
                 return;
             }
             packet.ip = whole;
-            ctx.fireChannelRead(datagram);
+            pass(ctx, datagram);
         }
     }
 
@@ -460,8 +461,9 @@ public final class Reassembler extends PacketHandler {
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
         discardAll();
+        super.handlerRemoved(ctx);
     }
 
     /** Releases every fragment held and stops the timer (the channel closes: nothing is counted). */

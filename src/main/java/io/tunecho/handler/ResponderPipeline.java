@@ -16,39 +16,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The one place that builds the answering pipeline, for the server, the tests and the benchmarks alike. Its stages,
- * by name, in the order a packet meets them:
+ * The one place that builds the answering pipeline, for the server, the tests and the benchmarks alike. Its
+ * handlers, by name, in pipeline order:
  * <ol>
  *   <li>{@value #CAPTURE}: {@link CaptureStage}, only when a {@link PacketCapture} is given: every packet read and
  *       written, to the capture while one runs;</li>
- *   <li>{@value #VERSION}: {@link IpVersionDispatcher}, IPv4 or IPv6;</li>
- *   <li>{@value #IPV4}: {@link Ipv4Validator};</li>
- *   <li>{@value #IPV6}: {@link Ipv6Validator};</li>
  *   <li>{@value #FRAGMENT}: {@link Fragmenter}, an outbound stage: what the stages after it write that is larger
  *       than the MTU leaves in fragments;</li>
- *   <li>{@value #REASSEMBLY}: {@link Reassembler}, fragments become whole datagrams;</li>
+ *   <li>{@value #IP}: the IP layer, four stages in one handler ({@link PacketHandler#chain}):
+ *       {@link IpVersionDispatcher} (IPv4 or IPv6), {@link Ipv4Validator}, {@link Ipv6Validator}, and
+ *       {@link Reassembler} (fragments become whole datagrams);</li>
  *   <li>{@value #REPLIES}: {@link ReplyShaper}, an outbound stage: the replies and ICMP errors written by the
  *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
- *   <li>{@value #HOSTS}: {@link HostLookup}, the host that answers the destination, and what it does now;</li>
- *   <li>{@value #PROTOCOLS}: {@link ProtocolDispatcher}, one {@link ProtocolHandler} per protocol
- *       (ICMP and ICMPv6: {@link IcmpEchoResponder}; UDP: {@link UdpResponder}; TCP, IPv4 and IPv6:
+ *   <li>{@value #HOSTS}: the virtual hosts, two stages in one handler: {@link HostLookup} (the host that answers
+ *       the destination, and what it does now), then {@link ProtocolDispatcher}, one {@link ProtocolHandler} per
+ *       protocol (ICMP and ICMPv6: {@link IcmpEchoResponder}; UDP: {@link UdpResponder}; TCP, IPv4 and IPv6:
  *       {@link TcpResponder});</li>
  *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>
  * </ol>
- * Each channel gets stages of its own around one {@link PacketContext}, with its own random generator (seeded from
- * the pipeline's seed and the channel's number, so that a seed repeats the decisions); the counters and the host
- * table are shared by all channels.
+ * A packet meets the stages in the order listed; the stages of one handler call each other directly, because a
+ * trip through the pipeline for each of them cost more than the rest of the answering together (the handlers are
+ * where what a stage writes must go through: reassembly's errors are fragmented but never shaped, replies are
+ * both). Each channel gets stages of its own around one {@link PacketContext}, with its own random generator
+ * (seeded from the pipeline's seed and the channel's number, so that a seed repeats the decisions); the counters
+ * and the host table are shared by all channels.
  */
 public final class ResponderPipeline {
     public static final String CAPTURE = "capture";
-    public static final String VERSION = "version";
-    public static final String IPV4 = "ipv4";
-    public static final String IPV6 = "ipv6";
     public static final String FRAGMENT = "fragment";
-    public static final String REASSEMBLY = "reassembly";
+    public static final String IP = "ip";
     public static final String REPLIES = "replies";
     public static final String HOSTS = "hosts";
-    public static final String PROTOCOLS = "protocols";
     public static final String ERRORS = "errors";
 
     private final PacketCounters counters;
@@ -96,16 +94,33 @@ public final class ResponderPipeline {
         if (capture != null) {
             pipeline.addLast(CAPTURE, capture);
         }
-        pipeline.addLast(VERSION, new IpVersionDispatcher(counters, packet))
-                .addLast(IPV4, new Ipv4Validator(counters, packet, true))
-                .addLast(IPV6, new Ipv6Validator(counters, packet, ipv6, true))
-                .addLast(FRAGMENT, new Fragmenter(mtu, random.split()))
-                .addLast(REASSEMBLY, new Reassembler(counters, packet, hosts, clock, reassembly, errorLimit))
+        pipeline.addLast(FRAGMENT, new Fragmenter(mtu, random.split()))
+                .addLast(IP, PacketHandler.chain(
+                        new IpVersionDispatcher(counters, packet),
+                        new Ipv4Validator(counters, packet, true),
+                        new Ipv6Validator(counters, packet, ipv6, true),
+                        new Reassembler(counters, packet, hosts, clock, reassembly, errorLimit)))
                 .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
-                .addLast(HOSTS, new HostLookup(counters, packet, hosts, clock, random.split(), errorLimit,
-                        limitPerChannel, limitPerSource))
-                .addLast(PROTOCOLS, protocols(packet, errorLimit))
+                .addLast(HOSTS, PacketHandler.chain(
+                        new HostLookup(counters, packet, hosts, clock, random.split(), errorLimit,
+                                limitPerChannel, limitPerSource),
+                        protocols(packet, errorLimit)))
                 .addLast(ERRORS, ErrorLogger.INSTANCE);
+    }
+
+    /** The reassembly stage of a pipeline built here, or {@code null} when it has none. */
+    public static Reassembler reassembler(ChannelPipeline pipeline) {
+        for (PacketHandler h = (PacketHandler) pipeline.get(IP); h != null; h = h.nextStage()) {
+            if (h instanceof Reassembler) {
+                return (Reassembler) h;
+            }
+        }
+        return null;
+    }
+
+    /** The reply shaping stage of a pipeline built here, or {@code null} when it has none. */
+    public static ReplyShaper replyShaper(ChannelPipeline pipeline) {
+        return (ReplyShaper) pipeline.get(REPLIES);
     }
 
     /** The protocol handlers of one channel. */

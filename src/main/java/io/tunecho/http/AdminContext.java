@@ -34,11 +34,11 @@ public record AdminContext(HostControl control, PacketCounters counters,
 
     /** The reply shaper of a channel (it holds the delayed replies), or {@code null}. */
     static ReplyShaper shaper(AbstractTunChannel ch) {
-        return (ReplyShaper) ch.pipeline().get(io.tunecho.handler.ResponderPipeline.REPLIES);
+        return io.tunecho.handler.ResponderPipeline.replyShaper(ch.pipeline());
     }
 
     /** The reassembly stage of a channel (it holds fragments), or {@code null}. */
     static io.tunecho.handler.Reassembler reassembler(AbstractTunChannel ch) {
-        return (io.tunecho.handler.Reassembler) ch.pipeline().get(io.tunecho.handler.ResponderPipeline.REASSEMBLY);
+        return io.tunecho.handler.ResponderPipeline.reassembler(ch.pipeline());
     }
 }

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.handler.PacketCounters;
-import io.tunecho.handler.Reassembler;
 import io.tunecho.handler.ResponderPipeline;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostConfig;
@@ -103,7 +102,7 @@ class PipelineFuzzTest {
                 }
                 answers++;
             }
-            held = channel.pipeline().get(Reassembler.class).datagrams() > 0;
+            held = ResponderPipeline.reassembler(channel.pipeline()).datagrams() > 0;
         } finally {
             channel.finishAndReleaseAll();
         }

@@ -57,7 +57,7 @@ class ReassemblyFuzzTest {
         channel.freezeTime();
         ResponderPipeline.builder(counters, () -> TABLE).clock(clock).seed(1).reassembly(LIMITS).build()
                 .addTo(channel.pipeline());
-        Reassembler reassembler = (Reassembler) channel.pipeline().get(ResponderPipeline.REASSEMBLY);
+        Reassembler reassembler = ResponderPipeline.reassembler(channel.pipeline());
         List<ByteBuf> fed = new ArrayList<>();
         try {
             boolean v6 = data.consumeBoolean();

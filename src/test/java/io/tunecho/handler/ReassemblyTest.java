@@ -74,7 +74,7 @@ class ReassemblyTest {
         HostTable table = hosts();
         ResponderPipeline.builder(counters, () -> table).clock(clock).seed(7).reassembly(limits).build()
                 .addTo(channel.pipeline());
-        reassembler = (Reassembler) channel.pipeline().get(ResponderPipeline.REASSEMBLY);
+        reassembler = ResponderPipeline.reassembler(channel.pipeline());
     }
 
     /**

@@ -34,12 +34,12 @@ import java.util.function.Supplier;
  *       {@link TcpResponder});</li>
  *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>
  * </ol>
- * A packet meets the stages in the order listed; the stages of one handler call each other directly, because a
- * trip through the pipeline for each of them cost more than the rest of the answering together (the handlers are
- * where what a stage writes must go through: reassembly's errors are fragmented but never shaped, replies are
- * both). Each channel gets stages of its own around one {@link PacketContext}, with its own random generator
- * (seeded from the pipeline's seed and the channel's number, so that a seed repeats the decisions); the counters
- * and the host table are shared by all channels.
+ * A packet meets the stages in the order listed. The stages of one handler call each other directly, so that an
+ * echo request and its reply make four trips through the pipeline rather than eight; the handlers are placed by
+ * what a stage's writes must go through (reassembly's errors are fragmented but never shaped, replies are both).
+ * Each channel gets stages of its own around one {@link PacketContext}, with its own random generator (seeded from
+ * the pipeline's seed and the channel's number, so that a seed repeats the decisions); the counters and the host
+ * table are shared by all channels.
  */
 public final class ResponderPipeline {
     public static final String CAPTURE = "capture";

@@ -51,8 +51,6 @@ public final class HostLookup extends PacketHandler {
     private final double limitPerSource;
     private double limitTokens;
     private long limitRefilled;
-    /** The wall clock time of this read burst, for the hosts' "last probed" (0: none read yet). */
-    private long burstMillis;
 
     public HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts, Clock clock,
             RandomGenerator random) {
@@ -127,26 +125,11 @@ public final class HostLookup extends PacketHandler {
         answer(ctx, buf, table, entry, offset, AddressStates.ipv6Key(dstHi, dstLo));
     }
 
-    /** The wall clock, read once per read burst: a host's "last probed" needs no finer time than that. */
-    private long burstMillis() {
-        long millis = burstMillis;
-        if (millis == 0) {
-            millis = burstMillis = System.currentTimeMillis();
-        }
-        return millis;
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        burstMillis = 0;
-        super.channelReadComplete(ctx);
-    }
-
     /** The host's behaviour now: refuse (down, unreachable, loss, rate) or pass on with the entry and behaviour. */
     private void answer(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, HostEntry entry, long offset,
             long stateKey) {
         HostCounters hostCounters = entry.counters();
-        hostCounters.request(burstMillis());
+        hostCounters.request(System.currentTimeMillis());
         if ((limitPerSecond > 0 || limitPerSource > 0) && overLimit()) {
             drop(DropReason.REPLY_LIMIT, buf);
             return;
@@ -219,7 +202,7 @@ public final class HostLookup extends PacketHandler {
      */
     private void timeExceeded(ChannelHandlerContext ctx, ByteBuf buf, HostEntry router, Behaviour rb, IpCidr hop,
             int k, int ttlThere, long delayBefore) {
-        router.counters().request(burstMillis());
+        router.counters().request(System.currentTimeMillis());
         if (isIcmpError()) {
             drop(DropReason.TTL_EXCEEDED, buf);
             return;

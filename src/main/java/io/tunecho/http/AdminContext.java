@@ -5,10 +5,13 @@ import io.tunecho.app.config.TunechoConfig;
 import io.tunecho.control.HostControl;
 import io.tunecho.control.PcapCapture;
 import io.tunecho.handler.PacketCounters;
+import io.tunecho.handler.Reassembler;
 import io.tunecho.handler.ReplyShaper;
+import io.tunecho.handler.ResponderPipeline;
 import io.tunecho.transport.AbstractTunChannel;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What the HTTP server shows and controls of a running tunecho.
@@ -22,7 +25,7 @@ import java.util.List;
  * @param config    the configuration tunecho started with
  */
 public record AdminContext(HostControl control, PacketCounters counters,
-                           java.util.function.Supplier<List<AbstractTunChannel>> channels,
+                           Supplier<List<AbstractTunChannel>> channels,
                            String transport, PcapCapture capture, Reloader reloader, TunechoConfig config) {
 
     /** Reads the config file again and applies it. */
@@ -34,11 +37,11 @@ public record AdminContext(HostControl control, PacketCounters counters,
 
     /** The reply shaper of a channel (it holds the delayed replies), or {@code null}. */
     static ReplyShaper shaper(AbstractTunChannel ch) {
-        return io.tunecho.handler.ResponderPipeline.replyShaper(ch.pipeline());
+        return ResponderPipeline.replyShaper(ch.pipeline());
     }
 
     /** The reassembly stage of a channel (it holds fragments), or {@code null}. */
-    static io.tunecho.handler.Reassembler reassembler(AbstractTunChannel ch) {
-        return io.tunecho.handler.ResponderPipeline.reassembler(ch.pipeline());
+    static Reassembler reassembler(AbstractTunChannel ch) {
+        return ResponderPipeline.reassembler(ch.pipeline());
     }
 }

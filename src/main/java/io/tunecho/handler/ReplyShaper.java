@@ -29,6 +29,14 @@ import java.util.random.RandomGenerator;
  *
  * <p>Delayed replies wait in a bounded queue ({@code max-delayed} per channel; what does not fit is dropped and
  * counted), each in a buffer of its own size, not the MTU's; one timer on the event loop wakes up for the earliest.
+ * A timer never fires on time: the event loop's thread has to be woken and scheduled, which on a virtual machine
+ * with an idle CPU takes a few hundred microseconds, and the replies due together are written one after another.
+ * So the shaper learns its own lateness: it compares the moment each held reply has been written with the moment it
+ * was due, and moves its {@linkplain #leadNanos() lead} by a small step towards the median of that difference
+ * (a stochastic median, not a mean, so that a rare long stall does not pull it). It sets the timer that much before
+ * the earliest reply is due, and when it wakes it writes every reply whose time, less the lead, has come. Half the
+ * replies then leave a little early and half a little late, and the median delay is the one configured. The lead
+ * is never more than {@value #MAX_LEAD_NANOS} ns, so no reply leaves more than that before its time.
  * Jitter never reorders the replies to one prober from one host unless the host's {@code reorder} says so: a reply
  * leaves no earlier than the previous one of the same pair of addresses. The event loop is never blocked.
  *
@@ -39,6 +47,12 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ReplyShaper.class);
     /** Pairs of addresses whose last release time is remembered (a power of two). */
     private static final int FLOWS = 4096;
+    /** The most the timer is set before a reply's time. */
+    static final long MAX_LEAD_NANOS = 1_000_000;
+    /** How far one written reply moves the lead towards the median lateness. */
+    static final long LEAD_STEP_NANOS = 1_000;
+    /** The replies of one wake-up that teach the lead (the rest of a large batch are written alike). */
+    private static final int LEARN_PER_WAKE = 16;
 
     private final PacketCounters counters;
     private final PacketContext packet;
@@ -53,7 +67,11 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private DelayQueue queue;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
+    /** When the timer is set to fire: the earliest reply's time less the lead. */
     private long timerDeadline;
+    /** How long before a reply's time the timer is set: the learnt median lateness of a held reply. */
+    private long lead;
+    private final long[] written = new long[LEARN_PER_WAKE];
     private final Runnable release = this::releaseDue;
 
     /** @param maxDelayed the most replies held back at once */
@@ -93,8 +111,8 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
             deadline = notBefore(flowKey(reply), deadline);
         }
         if (deadline - now <= 0) {
-            if (queue != null && !queue.isEmpty() && queue.firstDeadline() - now <= 0) {
-                sendDue(now); // what is due goes first: the timer may not have run yet
+            if (queue != null && !queue.isEmpty() && queue.firstDeadline() - lead - now <= 0) {
+                sendDue(now, 0); // what is due goes first: the timer may not have run yet
             }
             if (duplicate) {
                 sent(host, kind);
@@ -136,47 +154,71 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         if (duplicate) {
             q.add(deadline, held.retainedDuplicate(), host, kind);
         }
-        if (timer == null || deadline - timerDeadline < 0) {
-            schedule(deadline);
+        long wake = deadline - lead;
+        if (timer == null || wake - timerDeadline < 0) {
+            schedule(wake);
         }
     }
 
-    private void schedule(long deadline) {
+    private void schedule(long wake) {
         if (timer != null) {
             timer.cancel(false);
         }
-        timerDeadline = deadline;
-        timer = ctx.executor().schedule(release, Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
+        timerDeadline = wake;
+        timer = ctx.executor().schedule(release, Math.max(0, wake - clock.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
-    /** The timer: sends what is due, flushes once, and sets the timer for the next. */
+    /** The timer: sends what is due, flushes once, learns how late that was, and sets the timer for the next. */
     private void releaseDue() {
         timer = null;
         DelayQueue q = queue;
         if (q == null || !ctx.channel().isActive()) {
             return;
         }
-        if (sendDue(clock.nanoTime())) {
+        int wrote = sendDue(clock.nanoTime(), LEARN_PER_WAKE);
+        if (wrote > 0) {
             ctx.flush();
+            learn(clock.nanoTime(), Math.min(wrote, LEARN_PER_WAKE));
         }
         if (!q.isEmpty()) {
-            schedule(q.firstDeadline());
+            schedule(q.firstDeadline() - lead);
         }
     }
 
-    /** Writes (without flushing) every held reply whose time has come; returns whether there was one. */
-    private boolean sendDue(long now) {
+    /**
+     * Writes (without flushing) every held reply whose time less the lead has come, keeping the times of the first
+     * {@code remember} of them for {@link #learn}; returns how many it wrote.
+     */
+    private int sendDue(long now, int remember) {
         DelayQueue q = queue;
-        boolean wrote = false;
-        while (!q.isEmpty() && q.firstDeadline() - now <= 0) {
+        long until = now + lead;
+        int wrote = 0;
+        while (!q.isEmpty() && q.firstDeadline() - until <= 0) {
+            if (wrote < remember) {
+                written[wrote] = q.firstDeadline();
+            }
             HostEntry host = q.firstHost();
             ReplyKind kind = q.firstKind();
             ByteBuf buf = q.poll();
             sent(host, kind);
             ctx.write(buf, ctx.voidPromise());
-            wrote = true;
+            wrote++;
         }
         return wrote;
+    }
+
+    /** Moves the lead one step per reply towards the median of how late the replies just written were. */
+    private void learn(long flushed, int count) {
+        long l = lead;
+        for (int i = 0; i < count; i++) {
+            long late = flushed - written[i];
+            if (late > 0) {
+                l += LEAD_STEP_NANOS;
+            } else if (late < 0) {
+                l -= LEAD_STEP_NANOS;
+            }
+        }
+        lead = Math.max(0, Math.min(MAX_LEAD_NANOS, l));
     }
 
     private void sent(HostEntry host, ReplyKind kind) {
@@ -241,6 +283,11 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         int newWord = wordAt + 1 < icmp.offset() + icmp.length() ? reply.getUnsignedShort(wordAt)
                 : reply.getUnsignedByte(wordAt) << 8;
         icmp.setChecksum(InternetChecksum.update(icmp.checksum(), oldWord, newWord));
+    }
+
+    /** How long before a held reply's time the shaper now sets its timer (what it learnt of its lateness). */
+    public long leadNanos() {
+        return lead;
     }
 
     /** How many replies this channel holds back now. */

@@ -77,6 +77,10 @@ final class Metrics {
             Gauge.builder("tunecho.delayed", ch, c -> held(c.get(), true)).tags(tags).baseUnit("bytes")
                     .strongReference(true).description("Bytes of the buffers that hold delayed replies")
                     .register(registry);
+            Gauge.builder("tunecho.delay.lead", ch, c -> lead(c.get())).tags(tags).baseUnit("seconds")
+                    .strongReference(true)
+                    .description("How long before a delayed reply's time its timer is set: the lateness learnt")
+                    .register(registry);
             Gauge.builder("tunecho.reassembly.datagrams", ch, c -> reassembly(c.get(), false)).tags(tags)
                     .strongReference(true).description("Datagrams whose fragments are being reassembled")
                     .register(registry);
@@ -172,6 +176,11 @@ final class Metrics {
         }
         ReplyShaper s = AdminContext.shaper(ch);
         return s == null ? 0 : bytes ? s.heldBytes() : s.held();
+    }
+
+    private static double lead(AbstractTunChannel ch) {
+        ReplyShaper s = ch == null ? null : AdminContext.shaper(ch);
+        return s == null ? 0 : s.leadNanos() / 1e9;
     }
 
     /** The exposition text; registers the meters of new host entries and removes those of entries gone. */

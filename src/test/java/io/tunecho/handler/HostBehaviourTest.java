@@ -214,6 +214,74 @@ class HostBehaviourTest {
         assertEquals(1, counters.repliedCount());
     }
 
+    /**
+     * One delayed reply whose timer fires {@code lateNanos} after the time it was set for: the test's clock runs on
+     * that much further than the event loop's.
+     */
+    private void lateCycle(int seq, long lateNanos) {
+        long wait = 10_000_000L - shaper().leadNanos();
+        send(seq);
+        clock.advance(wait + lateNanos, TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(wait, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertNotNull(reply(), "the reply of request " + seq);
+    }
+
+    private ReplyShaper shaper() {
+        return ResponderPipeline.replyShaper(channel.pipeline());
+    }
+
+    @Test
+    void theTimerLearnsHowLateItWakesAndIsSetThatMuchEarlier() {
+        start(HostSettings.builder().delay(10_000_000L).build());
+        assertEquals(0, shaper().leadNanos(), "nothing learnt yet");
+        for (int i = 0; i < 400; i++) {
+            lateCycle(i, 200_000);
+        }
+        long lead = shaper().leadNanos();
+        assertTrue(lead >= 195_000 && lead <= 205_000, "lead " + lead + " ns for timers 200 us late");
+        send(1000);
+        advance(9);
+        clock.advance(700, TimeUnit.MICROSECONDS);
+        channel.advanceTimeBy(700, TimeUnit.MICROSECONDS);
+        channel.runScheduledPendingTasks();
+        assertNull(reply(), "not 300 us early");
+        clock.advance(300_000 - lead + 1, TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(300_000 - lead + 1, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertNotNull(reply(), "the timer is set the learnt lateness before the reply's time");
+    }
+
+    @Test
+    void theLeadFollowsTheMedianLatenessNotARareStall() {
+        start(HostSettings.builder().delay(10_000_000L).build());
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 1500; i++) {
+            lateCycle(i, r.nextInt(10) == 0 ? 5_000_000 : 100_000); // the mean would be 590 us
+        }
+        long lead = shaper().leadNanos();
+        assertTrue(lead >= 90_000 && lead <= 110_000, "lead " + lead + " ns: the median lateness is 100 us");
+    }
+
+    @Test
+    void noReplyLeavesMoreThanTheLargestLeadEarly() {
+        start(HostSettings.builder().delay(10_000_000L).build());
+        for (int i = 0; i < 1500; i++) {
+            lateCycle(i, 3_000_000);
+        }
+        assertEquals(ReplyShaper.MAX_LEAD_NANOS, shaper().leadNanos());
+        send(2000);
+        advance(8);
+        clock.advance(999, TimeUnit.MICROSECONDS);
+        channel.advanceTimeBy(999, TimeUnit.MICROSECONDS);
+        channel.runScheduledPendingTasks();
+        assertNull(reply(), "not more than 1 ms early");
+        clock.advance(1, TimeUnit.MICROSECONDS);
+        channel.advanceTimeBy(1, TimeUnit.MICROSECONDS);
+        channel.runScheduledPendingTasks();
+        assertNotNull(reply());
+    }
+
     @Test
     void jitterNeverReordersRepliesToOneProber() {
         start(HostSettings.builder().delay(10_000_000L).jitter(8_000_000L).build());

@@ -122,6 +122,8 @@ class OverloadIT {
             double queueFull = after.get("tunecho_dropped_total{reason=\"delay_queue_full\"}")
                     - before.get("tunecho_dropped_total{reason=\"delay_queue_full\"}");
             assertTrue(queueFull > 0, "replies beyond max-delayed are dropped and counted");
+            double lead = sum(after, "tunecho_delay_lead_seconds");
+            assertTrue(lead > 0 && lead <= 0.001, "the delay timer learnt its lateness under load: lead " + lead + " s");
 
             // Back to normal at once: a healthy host answers every ping, the held replies drain within their delay.
             Netns.Result ping = Netns.run(30, "ping", "-n", "-q", "-c", "50", "-i", "0.01", "-W", "1", "198.18.81.9");

@@ -4,6 +4,7 @@
 #
 #   bench/startup.sh 8 CONFIG ADDRESS     # ADDRESS: an address CONFIG answers (the default's is 10.77.0.2)
 #   bench/configs/hosts10k.sh > /tmp/hosts10k.yaml && bench/startup.sh 8 /tmp/hosts10k.yaml 10.10.0.1
+#   TUNECHO_JAR=/tmp/other.jar bench/startup.sh ...   # another build (default: target/tunecho.jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${TUNECHO_STARTUP_NS:-}" != 1 ]; then
@@ -18,7 +19,7 @@ trap 'rm -f "$OUT"' EXIT
 measure() { # name address options...: prints the ms from exec to the first reply
   local name=$1 address=$2 t0 now pid; shift 2
   t0=$(date +%s%N)
-  taskset -c 0 java -jar target/tunecho.jar "$@" --interface tunstart --address 10.77.0.1/24 >"$OUT" 2>&1 &
+  taskset -c 0 java -jar "${TUNECHO_JAR:-target/tunecho.jar}" "$@" --interface tunstart --address 10.77.0.1/24 >"$OUT" 2>&1 &
   pid=$!
   until ping -n -q -c 1 -W 0.05 "$address" >/dev/null 2>&1; do
     kill -0 $pid 2>/dev/null || { echo "$name: tunecho exited: $(tail -1 "$OUT")" >&2; exit 1; }

@@ -70,16 +70,19 @@ public final class HostTable {
             byMatch.put(p, entry(p, HostConfig.DEFAULT_PROFILE, "answer", HostSettings.EMPTY, defaults,
                     HostSettings.EMPTY, 0, carried.get(p), now));
         }
+        Map<String, HostSettings> layeredProfiles = new HashMap<>(); // each profile over the defaults, once
+        layeredProfiles.put(HostConfig.DEFAULT_PROFILE, defaults);
         for (HostSpec spec : config.hosts()) {
             String profile = spec.profile() == null ? HostConfig.DEFAULT_PROFILE : spec.profile();
-            HostSettings layered = defaults;
-            if (!profile.equals(HostConfig.DEFAULT_PROFILE)) {
+            HostSettings layered = layeredProfiles.get(profile);
+            if (layered == null) {
                 HostSettings p = config.profiles().get(profile);
                 if (p == null) {
                     throw new IllegalArgumentException(spec.source() + ": profile '" + profile + "' is not defined"
                             + knownProfiles(config));
                 }
-                layered = layered.overriddenBy(p);
+                layered = defaults.overriddenBy(p);
+                layeredProfiles.put(profile, layered);
             }
             byMatch.put(spec.match(), entry(spec.match(), profile, spec.source(), spec.settings(),
                     layered.overriddenBy(spec.settings()), spec.override(), spec.staggerNanos(),
@@ -174,8 +177,8 @@ public final class HostTable {
     private static HostEntry entry(IpCidr match, String profile, String source, HostSettings own,
             HostSettings layered, HostSettings override, long stagger, HostEntry previous, long now) {
         TimelineSpec timelineSpec = override.timeline() != null ? override.timeline() : layered.timeline();
-        HostSettings over = override.toBuilder().timeline(null).build();
-        HostSettings plain = layered.toBuilder().timeline(null).build();
+        HostSettings over = override.timeline() == null ? override : override.toBuilder().timeline(null).build();
+        HostSettings plain = layered.timeline() == null ? layered : layered.toBuilder().timeline(null).build();
         Behaviour base = new Behaviour(plain.overriddenBy(over));
         Timeline timeline = null;
         if (timelineSpec != null) {

@@ -122,20 +122,30 @@ public final class IpAddresses {
      * @throws IllegalArgumentException if it is not one
      */
     public static int parseIpv4(String s, String original) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("'" + original + "' is not an IPv4 address (expected a.b.c.d)");
-        }
         int value = 0;
-        for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !allDigits(part)) {
+        int octets = 0;
+        int i = 0;
+        int n = s.length();
+        while (octets < 4) {
+            int start = i;
+            int octet = 0;
+            while (i < n && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                octet = octet * 10 + s.charAt(i++) - '0';
+            }
+            if (i == start || octets < 3 && (i >= n || s.charAt(i) != '.')) {
                 throw new IllegalArgumentException("'" + original + "' is not an IPv4 address (expected a.b.c.d)");
             }
-            int octet = Integer.parseInt(part);
             if (octet > 255) {
                 throw new IllegalArgumentException("'" + original + "' is not an IPv4 address: " + octet + " > 255");
             }
             value = value << 8 | octet;
+            octets++;
+            if (octets < 4) {
+                i++; // the dot
+            }
+        }
+        if (i != n) {
+            throw new IllegalArgumentException("'" + original + "' is not an IPv4 address (expected a.b.c.d)");
         }
         return value;
     }

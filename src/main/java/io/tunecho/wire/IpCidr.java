@@ -61,16 +61,16 @@ public final class IpCidr {
         if (slash >= 0) {
             String p = s.substring(slash + 1);
             if (p.isEmpty() || p.length() > 3 || !IpAddresses.allDigits(p) || Integer.parseInt(p) > max) {
-                throw new IllegalArgumentException("'" + text.trim() + "' is not a CIDR: the prefix length must be 0.."
+                throw new IllegalArgumentException("'" + s + "' is not a CIDR: the prefix length must be 0.."
                         + max);
             }
             prefix = Integer.parseInt(p);
         }
         if (v6) {
-            long[] a = IpAddresses.parseIpv6(addr, text.trim());
+            long[] a = IpAddresses.parseIpv6(addr, s);
             return new IpCidr(true, a[0], a[1], prefix);
         }
-        return new IpCidr(false, 0, IpAddresses.parseIpv4(addr, text.trim()) & 0xFFFFFFFFL, prefix);
+        return new IpCidr(false, 0, IpAddresses.parseIpv4(addr, s) & 0xFFFFFFFFL, prefix);
     }
 
     public boolean isIpv6() {

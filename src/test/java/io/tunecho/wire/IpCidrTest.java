@@ -97,7 +97,7 @@ class IpCidrTest {
     @ValueSource(strings = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4/33", "1.2.3.4/", "a.b.c.d",
             "1.2.3.4/-1", "1..2.3", " / ", "1.2.3.4/2x", "example.com", "1:::2", "1::2::3", "12345::", ":1::",
             "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "fe80::1%eth0", "::1/129", "g::1", "1:2:3:4:5:6:7:8::",
-            "::1.2.3.4:5", "1:"})
+            "::1.2.3.4:5", "1:", "1.2.3.4.", "1234.1.1.1", ".1.2.3", "1.2.3.-4", "1.2.3.4 5"})
     void rejectsWhatIsNotACidr(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpCidr.parse(text));
         assertTrue(e.getMessage().contains("'" + text.trim() + "'") || text.isBlank(), e.getMessage());

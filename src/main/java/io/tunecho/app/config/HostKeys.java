@@ -199,7 +199,7 @@ public final class HostKeys {
      * @param extra other keys the mapping may hold, which this ignores
      */
     public static HostSettings readSettings(ConfigNode node, String label, List<String> extra) throws ConfigException {
-        ConfigNode.Mapping m = mapping(node, label, names(PROFILE));
+        ConfigNode.Mapping m = mapping(node, label, PROFILE_KEYS);
         for (String key : m.entries().keySet()) {
             if (!PROFILE_NAMES_SET.contains(key) && !extra.contains(key)) {
                 List<String> known = new ArrayList<>(extra);
@@ -207,15 +207,18 @@ public final class HostKeys {
                 checkKeys(m, label, known);
             }
         }
-        HostSettings.Builder b = HostSettings.builder();
-        if (m.entries().size() > extraCount(m, extra)) {
-            readInto(m, label, PROFILE, b);
+        if (m.entries().size() == extraCount(m, extra)) {
+            return HostSettings.EMPTY; // the common host entry: a match and a profile, nothing of its own
         }
+        HostSettings.Builder b = HostSettings.builder();
+        readInto(m, label, PROFILE, b);
         return b.build();
     }
 
     private static final java.util.Set<String> PROFILE_NAMES_SET = new java.util.HashSet<>(namesList(PROFILE));
     private static final List<String> PROFILE_NAMES = namesList(PROFILE);
+    /** For messages; joined once, not for every entry read. */
+    private static final String PROFILE_KEYS = names(PROFILE);
 
     private static int extraCount(ConfigNode.Mapping m, List<String> extra) {
         int n = 0;

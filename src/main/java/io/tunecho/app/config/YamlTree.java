@@ -1,7 +1,6 @@
 package io.tunecho.app.config;
 
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -11,11 +10,13 @@ import org.yaml.snakeyaml.events.MappingStartEvent;
 import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.events.SequenceStartEvent;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,11 @@ final class YamlTree {
     static final int MAX_ALIASES = 50;
 
     private final String source;
-    private final Iterator<Event> events;
+    private final Parser events;
     private final Map<String, ConfigNode> anchors = new HashMap<>();
     private int aliases;
 
-    private YamlTree(String source, Iterator<Event> events) {
+    private YamlTree(String source, Parser events) {
         this.source = source;
         this.events = events;
     }
@@ -47,8 +48,9 @@ final class YamlTree {
         try {
             LoaderOptions options = new LoaderOptions();
             options.setCodePointLimit(64 * 1024 * 1024);
-            Iterator<Event> events = new Yaml(options).parse(new StringReader(yaml)).iterator();
-            return new YamlTree(source, events).document();
+            // the parser alone: Yaml's constructors and representers would only add class loading to a cold start
+            Parser parser = new ParserImpl(new StreamReader(new StringReader(yaml)), options);
+            return new YamlTree(source, parser).document();
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? -1 : e.getProblemMark().getLine() + 1;
             throw new ConfigException(source + (line > 0 ? ":" + line : "") + ": not valid YAML: " + e.getProblem());
@@ -60,13 +62,13 @@ final class YamlTree {
     /** Stream start, one document (or none), stream end. */
     private ConfigNode document() throws ConfigException {
         ConfigNode root = null;
-        while (events.hasNext()) {
-            Event e = events.next();
+        while (!events.checkEvent(Event.ID.StreamEnd)) {
+            Event e = events.getEvent();
             if (e.is(Event.ID.DocumentStart)) {
                 if (root != null) {
                     throw new ConfigException(where(e.getStartMark()) + "a config file holds one YAML document");
                 }
-                root = node(events.next());
+                root = node(events.getEvent());
             }
         }
         return root;
@@ -91,14 +93,14 @@ final class YamlTree {
             node = new ConfigNode.Scalar(isNull(s) ? null : s.getValue(), where);
         } else if (e instanceof SequenceStartEvent) {
             List<ConfigNode> items = new ArrayList<>();
-            for (Event n = events.next(); !n.is(Event.ID.SequenceEnd); n = events.next()) {
+            for (Event n = events.getEvent(); !n.is(Event.ID.SequenceEnd); n = events.getEvent()) {
                 items.add(node(n));
             }
             node = new ConfigNode.Sequence(items, where);
         } else if (e instanceof MappingStartEvent) {
             Map<String, ConfigNode> entries = new LinkedHashMap<>();
             Map<String, String> keyWhere = new HashMap<>();
-            for (Event k = events.next(); !k.is(Event.ID.MappingEnd); k = events.next()) {
+            for (Event k = events.getEvent(); !k.is(Event.ID.MappingEnd); k = events.getEvent()) {
                 String kWhere = where(k.getStartMark());
                 if (!(k instanceof ScalarEvent)) {
                     throw new ConfigException(kWhere + "a key is not a plain name");
@@ -107,7 +109,7 @@ final class YamlTree {
                 if (entries.containsKey(key)) {
                     throw new ConfigException(kWhere + "duplicate key '" + key + "'");
                 }
-                entries.put(key, node(events.next()));
+                entries.put(key, node(events.getEvent()));
                 keyWhere.put(key, kWhere);
             }
             node = new ConfigNode.Mapping(entries, keyWhere, where);

@@ -84,8 +84,13 @@ class HostBehaviourTest {
     }
 
     private void advance(long millis) {
-        clock.advance(millis, TimeUnit.MILLISECONDS);
-        channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        advanceNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
+    /** Moves the test's clock and the event loop's together, and runs what has become due. */
+    private void advanceNanos(long nanos) {
+        clock.advance(nanos, TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(nanos, TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
     }
 
@@ -242,13 +247,9 @@ class HostBehaviourTest {
         assertTrue(lead >= 195_000 && lead <= 205_000, "lead " + lead + " ns for timers 200 us late");
         send(1000);
         advance(9);
-        clock.advance(700, TimeUnit.MICROSECONDS);
-        channel.advanceTimeBy(700, TimeUnit.MICROSECONDS);
-        channel.runScheduledPendingTasks();
+        advanceNanos(700_000);
         assertNull(reply(), "not 300 us early");
-        clock.advance(300_000 - lead + 1, TimeUnit.NANOSECONDS);
-        channel.advanceTimeBy(300_000 - lead + 1, TimeUnit.NANOSECONDS);
-        channel.runScheduledPendingTasks();
+        advanceNanos(300_000 - lead + 1);
         assertNotNull(reply(), "the timer is set the learnt lateness before the reply's time");
     }
 
@@ -272,13 +273,9 @@ class HostBehaviourTest {
         assertEquals(ReplyShaper.MAX_LEAD_NANOS, shaper().leadNanos());
         send(2000);
         advance(8);
-        clock.advance(999, TimeUnit.MICROSECONDS);
-        channel.advanceTimeBy(999, TimeUnit.MICROSECONDS);
-        channel.runScheduledPendingTasks();
+        advanceNanos(999_000);
         assertNull(reply(), "not more than 1 ms early");
-        clock.advance(1, TimeUnit.MICROSECONDS);
-        channel.advanceTimeBy(1, TimeUnit.MICROSECONDS);
-        channel.runScheduledPendingTasks();
+        advanceNanos(1_000);
         assertNotNull(reply());
     }
 

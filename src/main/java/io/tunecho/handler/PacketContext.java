@@ -3,6 +3,7 @@ package io.tunecho.handler;
 import io.tunecho.hosts.Behaviour;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.wire.IcmpMessage;
+import io.tunecho.wire.IpCidr;
 import io.tunecho.wire.IpPacket;
 import io.tunecho.wire.Ipv4Packet;
 import io.tunecho.wire.Ipv6Packet;
@@ -29,10 +30,10 @@ public final class PacketContext {
     /** The delay of the virtual routers between the prober and the host that answers, both ways. */
     long pathDelayNanos;
     /** The virtual routers the packet crossed to reach its destination, nearest first ({@link #hopCount} of them). */
-    io.tunecho.wire.IpCidr[] hops = NO_HOPS;
+    IpCidr[] hops = NO_HOPS;
     int hopCount;
 
-    private static final io.tunecho.wire.IpCidr[] NO_HOPS = new io.tunecho.wire.IpCidr[0];
+    private static final IpCidr[] NO_HOPS = new IpCidr[0];
 
     /** The packet's IP header: {@link #ipv4()} or {@link #ipv6()}. */
     public IpPacket ip() {
@@ -65,7 +66,7 @@ public final class PacketContext {
     }
 
     /** The virtual routers the packet crossed on its way, nearest first (the reply crosses them back). */
-    public io.tunecho.wire.IpCidr[] hops() {
+    public IpCidr[] hops() {
         return hops;
     }
 

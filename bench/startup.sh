@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Start-up with a configuration against the default: milliseconds from exec to the first ping reply, alternating
-# the two N times, tunecho pinned to CPU 0, in a network namespace of its own (needs root).
+# the two N times, tunecho pinned to CPU 0 (STARTUP_CPUS), in a network namespace of its own (needs root).
 #
 #   bench/startup.sh 8 CONFIG ADDRESS     # ADDRESS: an address CONFIG answers (the default's is 10.77.0.2)
 #   bench/configs/hosts10k.sh > /tmp/hosts10k.yaml && bench/startup.sh 8 /tmp/hosts10k.yaml 10.10.0.1
 #   TUNECHO_JAR=/tmp/other.jar bench/startup.sh ...   # another build (default: target/tunecho.jar)
+#   TUNECHO_JAR="/tmp/a.jar /tmp/b.jar" bench/startup.sh ...   # builds side by side, taking turns in every round
+#   STARTUP_CPUS=0,1 bench/startup.sh ...              # other CPUs for tunecho (default 0; empty: unpinned)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${TUNECHO_STARTUP_NS:-}" != 1 ]; then
@@ -12,14 +14,16 @@ if [ "${TUNECHO_STARTUP_NS:-}" != 1 ]; then
   exec env TUNECHO_STARTUP_NS=1 unshare --net "$0" "$@"
 fi
 [ $# -eq 3 ] || { echo "usage: bench/startup.sh N CONFIG ADDRESS" >&2; exit 2; }
-N=$1 CONFIG=$2 TARGET=$3
+N=$1 CONFIG=$2 TARGET=$3 CPUS=${STARTUP_CPUS-0}
 ip link set lo up
 OUT=$(mktemp)
-trap 'rm -f "$OUT"' EXIT
-measure() { # name address options...: prints the ms from exec to the first reply
-  local name=$1 address=$2 t0 now pid; shift 2
+trap 'rm -f "$OUT" "$OUT.all"' EXIT
+JARS=(${TUNECHO_JAR:-target/tunecho.jar})
+measure() { # jar name address options...: prints the ms from exec to the first reply
+  local jar=$1 name=$2 address=$3 t0 now pid; shift 3
+  [ ${#JARS[@]} -eq 1 ] || name="$(basename "$jar" .jar) $name"
   t0=$(date +%s%N)
-  taskset -c 0 java -jar "${TUNECHO_JAR:-target/tunecho.jar}" "$@" --interface tunstart --address 10.77.0.1/24 >"$OUT" 2>&1 &
+  ${CPUS:+taskset -c "$CPUS"} java -jar "$jar" "$@" --interface tunstart --address 10.77.0.1/24 >"$OUT" 2>&1 &
   pid=$!
   until ping -n -q -c 1 -W 0.05 "$address" >/dev/null 2>&1; do
     kill -0 $pid 2>/dev/null || { echo "$name: tunecho exited: $(tail -1 "$OUT")" >&2; exit 1; }
@@ -30,9 +34,16 @@ measure() { # name address options...: prints the ms from exec to the first repl
   now=$(date +%s%N)
   kill -TERM $pid
   wait $pid 2>/dev/null || true
-  echo "$name $(((now - t0) / 1000000))"
+  echo "$name: $(((now - t0) / 1000000))"
 }
 for i in $(seq "$N"); do
-  measure default 10.77.0.2
-  measure config "$TARGET" --config "$CONFIG"
-done | awk '{ v[$1] = v[$1] " " $2 } END { for (k in v) print k ":" v[k] }'
+  for jar in "${JARS[@]}"; do
+    measure "$jar" default 10.77.0.2
+    measure "$jar" config "$TARGET" --config "$CONFIG"
+  done
+done >"$OUT.all"
+cut -d: -f1 "$OUT.all" | sort -u | while read -r key; do # each build and config: its times, then their median
+  times=$(grep "^$key: " "$OUT.all" | sed 's/.*: //')
+  median=$(echo "$times" | sort -n | awk '{ a[NR] = $1 } END { print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+  echo "$key:" $times "  median $median"
+done

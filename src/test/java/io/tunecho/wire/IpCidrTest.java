@@ -112,4 +112,25 @@ class IpCidrTest {
         assertTrue(IpAddresses.isIpv4Loopback(0x7F000001));
         assertFalse(IpAddresses.isIpv4Loopback(0x80000001));
     }
+
+    @Test
+    void alignedSubnetsSpreadOverTheLowBitsOfTheirHashes() {
+        // 4,096 aligned /26s (all host bits zero) and 4,096 /64s: a hash table of 4,096 buckets looks at the low 12
+        // bits. Random hashes would fill ~2,590 of them; the old sum of the words filled 64 with the /26s.
+        java.util.Set<Integer> v4 = new java.util.HashSet<>();
+        java.util.Set<Integer> v6 = new java.util.HashSet<>();
+        for (int i = 0; i < 4096; i++) {
+            v4.add(IpCidr.ipv4(0x0A0A0000 + i * 64, 26).hashCode() & 0xFFF);
+            v6.add(IpCidr.parse(String.format("fd00:0:0:%x::/64", i)).hashCode() & 0xFFF);
+        }
+        assertTrue(v4.size() > 2400, v4.size() + " buckets for IPv4");
+        assertTrue(v6.size() > 2400, v6.size() + " buckets for IPv6");
+    }
+
+    @Test
+    void theHashTellsTheFamilyAndThePrefixLengthApart() {
+        assertTrue(IpCidr.parse("10.0.0.0/8").hashCode() != IpCidr.parse("10.0.0.0/16").hashCode());
+        assertTrue(IpCidr.parse("::a00:0/8").hashCode() != IpCidr.parse("10.0.0.0/8").hashCode());
+        assertEquals(IpCidr.parse("10.1.2.3/24").hashCode(), IpCidr.parse("10.1.2.3/24").hashCode());
+    }
 }

@@ -4,8 +4,11 @@ import io.tunecho.wire.IpCidr;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -65,7 +68,7 @@ public final class HostTable {
         for (IpCidr p : config.answer().isEmpty() ? config.subnets() : config.answer()) {
             answered.add(p.subnet());
         }
-        Map<IpCidr, HostEntry> byMatch = new java.util.LinkedHashMap<>();
+        Map<IpCidr, HostEntry> byMatch = new LinkedHashMap<>();
         for (IpCidr p : answered) {
             byMatch.put(p, entry(p, HostConfig.DEFAULT_PROFILE, "answer", HostSettings.EMPTY, defaults,
                     HostSettings.EMPTY, 0, carried.get(p), now));
@@ -135,7 +138,7 @@ public final class HostTable {
      */
     private static void addHops(Map<IpCidr, HostEntry> byMatch, HostSettings defaults, Map<IpCidr, HostEntry> carried,
             long now) {
-        java.util.LinkedHashMap<IpCidr, String> hops = new java.util.LinkedHashMap<>();
+        LinkedHashMap<IpCidr, String> hops = new LinkedHashMap<>();
         for (HostEntry e : byMatch.values()) {
             collectHops(e, e.baseBehaviour(), hops);
             if (e.timeline() != null) {
@@ -327,7 +330,7 @@ public final class HostTable {
 
     /** The routes needed beside the interface's own subnets (see {@link #routesOutside(IpCidr)}). */
     public List<IpCidr> routesOutside(List<IpCidr> subnets) {
-        java.util.Set<IpCidr> candidates = new java.util.LinkedHashSet<>();
+        Set<IpCidr> candidates = new LinkedHashSet<>();
         TreeSet<Integer> lengths = new TreeSet<>();
         for (HostEntry e : entries) {
             boolean inside = false;

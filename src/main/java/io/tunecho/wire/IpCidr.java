@@ -14,9 +14,10 @@ import java.net.UnknownHostException;
  * looked up.
  */
 public final class IpCidr {
-    private final boolean ipv6;
+    /** 2^64 divided by the golden ratio, odd: the multiplier of {@link #hashCode()}. */
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
+    private final boolean ipv6;
     private final long hi;
     private final long lo;
     private final int prefixLength;

@@ -12,10 +12,13 @@ import io.tunecho.hosts.TimelineSpec;
 import io.tunecho.wire.IpCidr;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 /**
  * The settings of a host (in a profile, a {@code hosts} entry, a timeline step, or an admin API request), each
@@ -169,7 +172,7 @@ public final class HostKeys {
     /** The keys of a profile: every setting and a timeline. */
     static final List<Key> PROFILE = concat(SETTINGS, List.of(TIMELINE));
     private static final List<String> HOST_ONLY = List.of("match", "profile", "stagger");
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     private HostKeys() {
     }
@@ -215,7 +218,7 @@ public final class HostKeys {
         return b.build();
     }
 
-    private static final java.util.Set<String> PROFILE_NAMES_SET = new java.util.HashSet<>(namesList(PROFILE));
+    private static final Set<String> PROFILE_NAMES_SET = new HashSet<>(namesList(PROFILE));
     private static final List<String> PROFILE_NAMES = namesList(PROFILE);
     /** For messages; joined once, not for every entry read. */
     private static final String PROFILE_KEYS = names(PROFILE);

@@ -66,7 +66,7 @@ load() { # each loop is bounded by the end time and by counts
   while [ "$(date +%s)" -lt "$END" ]; do in_ns timeout 30 traceroute -n -q 1 203.0.113.10 >/dev/null 2>&1 || true; sleep 1; done &
   LOADS+=($!)
   while [ "$(date +%s)" -lt "$END" ]; do
-    in_ns timeout 30 python3 src/test/python/hostile.py tunsoak 5000 10 198.18.99 >/dev/null 2>&1 || true; sleep 2
+    in_ns timeout 30 python3 server/src/test/python/hostile.py tunsoak 5000 10 198.18.99 >/dev/null 2>&1 || true; sleep 2
   done &
   LOADS+=($!)
   n=0

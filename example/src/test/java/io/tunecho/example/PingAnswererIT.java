@@ -1,0 +1,39 @@
+package io.tunecho.example;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The example as a Netty developer would run it, answering the real {@code ping} in the network namespace that
+ * the build's namespace-test JVM made for this test alone.
+ */
+class PingAnswererIT {
+
+    @Test
+    void theRealPingGetsItsReplies() throws Exception {
+        assertEquals("1", System.getenv("TUNECHO_TEST_NETNS"), "namespace tests run through testkit/netns-java (mvn verify, as root)");
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Channel ch = PingAnswerer.answer(group, "tunex0", "198.18.41.1/24");
+            Process ping = new ProcessBuilder("ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", "198.18.41.7")
+                    .redirectErrorStream(true).start();
+            ping.getOutputStream().close();
+            String out = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(ping.waitFor(30, TimeUnit.SECONDS), out);
+            assertTrue(out.contains("3 packets transmitted, 3 received"), out);
+            assertTrue(out.contains("from 198.18.41.7"), out);
+            ch.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+}

@@ -20,7 +20,7 @@ class PingAnswererIT {
 
     @Test
     void theRealPingGetsItsReplies() throws Exception {
-        assertEquals("1", System.getenv("TUNECHO_TEST_NETNS"), "namespace tests run through testkit/netns-java (mvn verify, as root)");
+        assertEquals("1", System.getenv("TUNECHO_TEST_NETNS"), "namespace tests run through testkit/netns/bin/java (mvn verify, as root)");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
             Channel ch = PingAnswerer.answer(group, "tunex0", "198.18.41.1/24");

@@ -1,5 +1,7 @@
 package io.tunecho.hosts;
 
+import io.tunecho.wire.IpPacket;
+
 import io.tunecho.wire.IpCidr;
 
 import java.util.LinkedHashMap;
@@ -16,7 +18,7 @@ public final class HostSettings {
 
     /** Linux's behaviour: TTL 64, answering at once, losing nothing. */
     public static final HostSettings BUILT_IN = new Builder()
-            .ttl(64).delay(0L).jitter(0L).distribution(JitterDistribution.NORMAL).reorder(false)
+            .ttl(IpPacket.DEFAULT_TTL).delay(0L).jitter(0L).distribution(JitterDistribution.NORMAL).reorder(false)
             .loss(LossModel.NONE).duplicate(0.0).corrupt(0.0).rate(0.0).state(HostState.UP).tcpOpen(PortSet.NONE)
             .build();
 

@@ -1,10 +1,10 @@
 package io.tunecho.app;
 
 import io.netty.util.ResourceLeakDetector;
-import io.tunecho.app.config.CommandLine;
-import io.tunecho.app.config.ConfigException;
-import io.tunecho.app.config.LogFormat;
-import io.tunecho.app.config.TunechoConfig;
+import io.tunecho.config.CommandLine;
+import io.tunecho.config.ConfigException;
+import io.tunecho.config.LogFormat;
+import io.tunecho.config.TunechoConfig;
 import io.tunecho.device.DeviceException;
 import io.tunecho.device.Privileges;
 import io.tunecho.http.AdminContext;

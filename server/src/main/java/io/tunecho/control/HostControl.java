@@ -1,9 +1,9 @@
 package io.tunecho.control;
 
-import io.tunecho.app.config.ConfigException;
-import io.tunecho.app.config.Setting;
-import io.tunecho.app.config.Settings;
-import io.tunecho.app.config.TunechoConfig;
+import io.tunecho.config.ConfigException;
+import io.tunecho.config.Setting;
+import io.tunecho.config.Settings;
+import io.tunecho.config.TunechoConfig;
 import io.tunecho.hosts.Behaviour;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.Durations;

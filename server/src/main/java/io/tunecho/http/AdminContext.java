@@ -1,13 +1,13 @@
 package io.tunecho.http;
 
-import io.tunecho.app.config.ConfigException;
-import io.tunecho.app.config.TunechoConfig;
+import io.tunecho.config.ConfigException;
+import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.HostControl;
-import io.tunecho.control.PcapCapture;
-import io.tunecho.handler.PacketCounters;
-import io.tunecho.handler.Reassembler;
-import io.tunecho.handler.ReplyShaper;
-import io.tunecho.handler.ResponderPipeline;
+import io.tunecho.capture.PcapCapture;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.ip.Reassembler;
+import io.tunecho.policy.ReplyShaper;
+import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.transport.AbstractTunChannel;
 
 import java.util.List;

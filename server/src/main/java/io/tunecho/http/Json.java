@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tunecho.app.config.ConfigNode;
+import io.tunecho.config.ConfigNode;
 import io.tunecho.control.HostControl;
 import io.tunecho.control.HostEvent;
 import io.tunecho.hosts.Behaviour;

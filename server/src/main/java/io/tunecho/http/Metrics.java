@@ -13,10 +13,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tunecho.handler.DropReason;
-import io.tunecho.handler.PacketCounters;
-import io.tunecho.handler.ReplyKind;
-import io.tunecho.handler.ReplyShaper;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.packet.ReplyKind;
+import io.tunecho.policy.ReplyShaper;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.hosts.HostTable;
@@ -166,7 +166,7 @@ final class Metrics {
     }
 
     private static double reassembly(AbstractTunChannel ch, boolean bytes) {
-        io.tunecho.handler.Reassembler r = ch == null ? null : AdminContext.reassembler(ch);
+        io.tunecho.ip.Reassembler r = ch == null ? null : AdminContext.reassembler(ch);
         return r == null ? 0 : bytes ? r.heldBytes() : r.datagrams();
     }
 

@@ -1,8 +1,8 @@
 package io.tunecho.app;
 
-import io.tunecho.app.config.CommandLine;
-import io.tunecho.app.config.ConfigException;
-import io.tunecho.app.config.TunechoConfig;
+import io.tunecho.config.CommandLine;
+import io.tunecho.config.ConfigException;
+import io.tunecho.config.TunechoConfig;
 import io.tunecho.hosts.HostTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

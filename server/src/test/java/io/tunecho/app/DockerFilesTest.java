@@ -1,7 +1,7 @@
 package io.tunecho.app;
 
-import io.tunecho.app.config.CommandLine;
-import io.tunecho.app.config.TunechoConfig;
+import io.tunecho.config.CommandLine;
+import io.tunecho.config.TunechoConfig;
 import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;

@@ -2,12 +2,12 @@ package io.tunecho.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.tunecho.app.config.CommandLine;
-import io.tunecho.app.config.ConfigException;
-import io.tunecho.app.config.ConfigLoader;
-import io.tunecho.app.config.ConfigNode;
-import io.tunecho.app.config.HostKeys;
-import io.tunecho.app.config.TunechoConfig;
+import io.tunecho.config.CommandLine;
+import io.tunecho.config.ConfigException;
+import io.tunecho.config.ConfigLoader;
+import io.tunecho.config.ConfigNode;
+import io.tunecho.config.HostKeys;
+import io.tunecho.config.TunechoConfig;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
 

@@ -27,12 +27,12 @@ final class Netns {
     }
 
     /**
-     * Fails unless this JVM runs in the fresh network namespace that {@code testkit/netns-java} made:
+     * Fails unless this JVM runs in the fresh network namespace that {@code testkit/netns/bin/java} made:
      * nothing in these tests may touch the machine's own network.
      */
     static void assertPrivateNamespace(String... ownInterfaces) {
         if (!"1".equals(System.getenv("TUNECHO_TEST_NETNS"))) {
-            fail("namespace tests must run through testkit/netns-java (mvn verify, as root)");
+            fail("namespace tests must run through testkit/netns/bin/java (mvn verify, as root)");
         }
         Set<String> allowed = Stream.concat(Stream.of("lo"), Arrays.stream(ownInterfaces)).collect(Collectors.toSet());
         for (String name : interfaces()) {

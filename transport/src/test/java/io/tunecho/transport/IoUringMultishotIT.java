@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * packets are ring buffers and every buffer comes back, a ring that runs dry reads on when buffers come back, a
  * larger MTU gets larger buffers, closing cancels the read and returns the ring to the kernel, and the channel
  * finds out whether the kernel has the multishot read. Runs as root in the network namespace that
- * {@code testkit/netns-java} made for this JVM.
+ * {@code testkit/netns/bin/java} made for this JVM.
  */
 class IoUringMultishotIT {
     private EventLoopGroup group;
@@ -44,7 +44,7 @@ class IoUringMultishotIT {
     @BeforeEach
     void setUp() {
         if (!"1".equals(System.getenv("TUNECHO_TEST_NETNS"))) {
-            fail("namespace tests must run through testkit/netns-java (mvn verify, as root)");
+            fail("namespace tests must run through testkit/netns/bin/java (mvn verify, as root)");
         }
         for (String name : interfaces()) {
             assertTrue(name.equals("lo") || name.startsWith("tunit"), "not a private network namespace: " + name);

@@ -40,7 +40,7 @@ class IoUringPromisesAndEmptyReadsIT {
     @BeforeEach
     void setUp() {
         if (!"1".equals(System.getenv("TUNECHO_TEST_NETNS"))) {
-            fail("namespace tests must run through testkit/netns-java (mvn verify, as root)");
+            fail("namespace tests must run through testkit/netns/bin/java (mvn verify, as root)");
         }
         for (String name : IoUringMultishotIT.interfaces()) {
             assertTrue(name.equals("lo") || name.startsWith("tunit"), "not a private network namespace: " + name);

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * {@link TunChannel} (and, in {@link IoUringTunChannelIT}, {@link IoUringTunChannel}) embedded in a plain Netty
  * {@link Bootstrap} with this test's own handlers, as a Netty user
- * would use it. Runs as root in the network namespace that {@code testkit/netns-java} made for this JVM.
+ * would use it. Runs as root in the network namespace that {@code testkit/netns/bin/java} made for this JVM.
  */
 class TunChannelIT {
     private EventLoopGroup group;
@@ -54,7 +54,7 @@ class TunChannelIT {
     @BeforeEach
     void setUp() {
         if (!"1".equals(System.getenv("TUNECHO_TEST_NETNS"))) {
-            fail("namespace tests must run through testkit/netns-java (mvn verify, as root)");
+            fail("namespace tests must run through testkit/netns/bin/java (mvn verify, as root)");
         }
         for (String name : interfaces()) {
             assertTrue(name.equals("lo") || name.startsWith("tunit"), "not a private network namespace: " + name);

@@ -7,6 +7,9 @@ import io.netty.buffer.ByteBuf;
  * its payload is, and the pseudo-header sum that UDP, TCP and ICMPv6 checksums cover.
  */
 public interface IpPacket {
+    /** Linux's default TTL (IPv4, {@code net.ipv4.ip_default_ttl}) and hop limit (IPv6). */
+    int DEFAULT_TTL = 64;
+
     /** 4 or 6. */
     int version();
 

@@ -1,0 +1,328 @@
+package io.tunecho.policy;
+
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketContext;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.packet.ReplyKind;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tunecho.hosts.Behaviour;
+import io.tunecho.hosts.Clock;
+import io.tunecho.hosts.HostCounters;
+import io.tunecho.hosts.HostEntry;
+import io.tunecho.wire.IcmpMessage;
+import io.tunecho.wire.InternetChecksum;
+import io.tunecho.wire.Ipv4Packet;
+import io.tunecho.wire.Ipv6Packet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * Sends replies the way their host's behaviour says: at once, or after a delay with jitter; now and then twice
+ * ({@code duplicate}) or with a payload byte altered ({@code corrupt}, with a checksum that still holds, so that the
+ * prober sees the data differ rather than a loss). An outbound stage: it sees every reply and ICMP error the stages
+ * after it write, with the host entry and behaviour that {@link HostLookup} put into the {@link PacketContext}, and
+ * counts each at the moment it leaves.
+ *
+ * <p>Delayed replies wait in a bounded queue ({@code max-delayed} per channel; what does not fit is dropped and
+ * counted), each in a buffer of its own size, not the MTU's; one timer on the event loop wakes up for the earliest.
+ * A timer never fires on time: the event loop's thread has to be woken and scheduled, which on a virtual machine
+ * with an idle CPU takes a few hundred microseconds, and the replies due together are written one after another.
+ * So the shaper learns its own lateness: it compares the moment each held reply has been written with the moment it
+ * was due, and moves its {@linkplain #leadNanos() lead} by a small step towards the median of that difference
+ * (a stochastic median, not a mean, so that a rare long stall does not pull it). It sets the timer that much before
+ * the earliest reply is due, and when it wakes it writes every reply whose time, less the lead, has come. Half the
+ * replies then leave a little early and half a little late, and the median delay is the one configured. The lead
+ * is never more than {@value #MAX_LEAD_NANOS} ns, so no reply leaves more than that before its time.
+ * Jitter never reorders the replies to one prober from one host unless the host's {@code reorder} says so: a reply
+ * leaves no earlier than the previous one of the same pair of addresses. The event loop is never blocked.
+ *
+ * <p>Buffers: a reply sent at once goes on as it is; a delayed one is copied into a buffer of its size and the
+ * original released; every held buffer is released when the channel closes.
+ */
+public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ReplyShaper.class);
+    /** Pairs of addresses whose last release time is remembered (a power of two). */
+    private static final int FLOWS = 4096;
+    /** The most the timer is set before a reply's time. */
+    static final long MAX_LEAD_NANOS = 1_000_000;
+    /** How far one written reply moves the lead towards the median lateness. */
+    static final long LEAD_STEP_NANOS = 1_000;
+    /** The replies of one wake-up that teach the lead (the rest of a large batch are written alike). */
+    private static final int LEARN_PER_WAKE = 16;
+
+    private final PacketCounters counters;
+    private final PacketContext packet;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final int maxDelayed;
+    private final Ipv4Packet replyIp = new Ipv4Packet();
+    private final Ipv6Packet replyIp6 = new Ipv6Packet();
+    private final IcmpMessage replyIcmp = new IcmpMessage();
+    private final long[] flowKeys = new long[FLOWS];
+    private final long[] flowDeadlines = new long[FLOWS];
+    private DelayQueue queue;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> timer;
+    /** When the timer is set to fire: the earliest reply's time less the lead. */
+    private long timerDeadline;
+    /** How long before a reply's time the timer is set: the learnt median lateness of a held reply. */
+    private long lead;
+    private final long[] written = new long[LEARN_PER_WAKE];
+    private final Runnable release = this::releaseDue;
+
+    /** @param maxDelayed the most replies held back at once */
+    public ReplyShaper(PacketCounters counters, PacketContext packet, Clock clock, RandomGenerator random,
+            int maxDelayed) {
+        this.counters = counters;
+        this.packet = packet;
+        this.clock = clock;
+        this.random = random;
+        this.maxDelayed = maxDelayed;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        Behaviour b = packet.behaviour();
+        HostEntry host = packet.host();
+        ReplyKind kind = packet.writing();
+        long pathDelay = packet.pathDelayNanos();
+        if (!(msg instanceof ByteBuf) || b == null || !b.shapesReplies() && pathDelay == 0) {
+            sent(host, kind);
+            ctx.write(msg, promise);
+            return;
+        }
+        ByteBuf reply = (ByteBuf) msg;
+        if (kind != ReplyKind.ICMP_ERROR && b.corrupt() > 0 && random.nextDouble() < b.corrupt()) {
+            corruptEchoPayload(reply);
+        }
+        boolean duplicate = b.duplicate() > 0 && random.nextDouble() < b.duplicate();
+        long now = clock.nanoTime();
+        long deadline = now + b.sampleDelayNanos(random) + pathDelay;
+        if (!b.reorder()) {
+            deadline = notBefore(flowKey(reply), deadline);
+        }
+        if (deadline - now <= 0) {
+            if (queue != null && !queue.isEmpty() && queue.firstDeadline() - lead - now <= 0) {
+                sendDue(now, 0); // what is due goes first: the timer may not have run yet
+            }
+            if (duplicate) {
+                sent(host, kind);
+                ctx.write(reply.retainedDuplicate(), ctx.voidPromise());
+            }
+            sent(host, kind);
+            ctx.write(reply, promise);
+            return;
+        }
+        hold(ctx, reply, deadline, duplicate, host, kind);
+        if (!promise.isVoid()) {
+            promise.trySuccess(); // the reply is the shaper's now
+        }
+    }
+
+    private void hold(ChannelHandlerContext ctx, ByteBuf reply, long deadline, boolean duplicate, HostEntry host,
+            ReplyKind kind) {
+        DelayQueue q = queue;
+        if (q == null) {
+            q = queue = new DelayQueue(maxDelayed);
+        }
+        int needed = duplicate ? 2 : 1;
+        if (q.size() + needed > q.capacity()) {
+            counters.drop(DropReason.DELAY_QUEUE_FULL);
+            if (host != null) {
+                host.counters().drop(HostCounters.Drop.QUEUE_FULL);
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("dropped ({}): {}", DropReason.DELAY_QUEUE_FULL.metricName(), reply);
+            }
+            ReferenceCountUtil.release(reply);
+            return;
+        }
+        int length = reply.readableBytes();
+        ByteBuf held = ctx.alloc().directBuffer(length, length);
+        held.writeBytes(reply, reply.readerIndex(), length);
+        reply.release();
+        q.add(deadline, held, host, kind);
+        if (duplicate) {
+            q.add(deadline, held.retainedDuplicate(), host, kind);
+        }
+        long wake = deadline - lead;
+        if (timer == null || wake - timerDeadline < 0) {
+            schedule(wake);
+        }
+    }
+
+    private void schedule(long wake) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerDeadline = wake;
+        timer = ctx.executor().schedule(release, Math.max(0, wake - clock.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** The timer: sends what is due, flushes once, learns how late that was, and sets the timer for the next. */
+    private void releaseDue() {
+        timer = null;
+        DelayQueue q = queue;
+        if (q == null || !ctx.channel().isActive()) {
+            return;
+        }
+        int wrote = sendDue(clock.nanoTime(), LEARN_PER_WAKE);
+        if (wrote > 0) {
+            ctx.flush();
+            learn(clock.nanoTime(), Math.min(wrote, LEARN_PER_WAKE));
+        }
+        if (!q.isEmpty()) {
+            schedule(q.firstDeadline() - lead);
+        }
+    }
+
+    /**
+     * Writes (without flushing) every held reply whose time less the lead has come, keeping the times of the first
+     * {@code remember} of them for {@link #learn}; returns how many it wrote.
+     */
+    private int sendDue(long now, int remember) {
+        DelayQueue q = queue;
+        long until = now + lead;
+        int wrote = 0;
+        while (!q.isEmpty() && q.firstDeadline() - until <= 0) {
+            if (wrote < remember) {
+                written[wrote] = q.firstDeadline();
+            }
+            HostEntry host = q.firstHost();
+            ReplyKind kind = q.firstKind();
+            ByteBuf buf = q.poll();
+            sent(host, kind);
+            ctx.write(buf, ctx.voidPromise());
+            wrote++;
+        }
+        return wrote;
+    }
+
+    /** Moves the lead one step per reply towards the median of how late the replies just written were. */
+    private void learn(long flushed, int count) {
+        long l = lead;
+        for (int i = 0; i < count; i++) {
+            long late = flushed - written[i];
+            if (late > 0) {
+                l += LEAD_STEP_NANOS;
+            } else if (late < 0) {
+                l -= LEAD_STEP_NANOS;
+            }
+        }
+        lead = Math.max(0, Math.min(MAX_LEAD_NANOS, l));
+    }
+
+    private void sent(HostEntry host, ReplyKind kind) {
+        counters.count(kind);
+        if (kind != ReplyKind.ICMP_ERROR && host != null) {
+            host.counters().replied();
+        }
+    }
+
+    /** The latest release time of a pair of addresses, no earlier than before. */
+    private long notBefore(long key, long deadline) {
+        int i = (int) ((key * 0x9E3779B97F4A7C15L) >>> 52) & (FLOWS - 1);
+        if (flowKeys[i] == key && flowDeadlines[i] - deadline > 0) {
+            deadline = flowDeadlines[i];
+        }
+        flowKeys[i] = key;
+        flowDeadlines[i] = deadline;
+        return deadline;
+    }
+
+    private long flowKey(ByteBuf reply) {
+        int i = reply.readerIndex();
+        if ((reply.getUnsignedByte(i) >> 4) == Ipv4Packet.VERSION && reply.readableBytes() >= 20) {
+            return reply.getLong(i + Ipv4Packet.Field.SRC);
+        }
+        return reply.readableBytes() >= 40 ? reply.getLong(i + 8) ^ reply.getLong(i + 16) * 31
+                ^ reply.getLong(i + 24) * 961 ^ reply.getLong(i + 32) : 0;
+    }
+
+    /**
+     * Alters one byte of an ICMP echo reply's data, past the timestamp that ping keeps in its first 16 bytes when
+     * there is room, and updates the checksum to match, so that the reply arrives and its data differs.
+     */
+    private void corruptEchoPayload(ByteBuf reply) {
+        IcmpMessage icmp;
+        int echoReply;
+        if ((reply.getUnsignedByte(reply.readerIndex()) >> 4) == Ipv6Packet.VERSION) {
+            Ipv6Packet ip = replyIp6.wrap(reply);
+            if (ip.check() != null || ip.upperLayerProtocol() != IcmpMessage.PROTOCOL_V6) {
+                return;
+            }
+            icmp = replyIcmp.wrapPayloadOf(ip);
+            echoReply = IcmpMessage.V6.ECHO_REPLY;
+        } else {
+            Ipv4Packet ip = replyIp.wrap(reply);
+            if (ip.protocol() != IcmpMessage.PROTOCOL_V4) {
+                return;
+            }
+            icmp = replyIcmp.wrapPayloadOf(ip);
+            echoReply = IcmpMessage.V4.ECHO_REPLY;
+        }
+        int data = icmp.length() - IcmpMessage.HEADER_LENGTH;
+        if (icmp.type() != echoReply || data <= 0) {
+            return;
+        }
+        int skip = data > 16 ? 16 : 0;
+        int at = icmp.offset() + IcmpMessage.HEADER_LENGTH + skip + random.nextInt(data - skip);
+        int wordAt = icmp.offset() + ((at - icmp.offset()) & ~1);
+        int oldWord = wordAt + 1 < icmp.offset() + icmp.length() ? reply.getUnsignedShort(wordAt)
+                : reply.getUnsignedByte(wordAt) << 8;
+        reply.setByte(at, reply.getUnsignedByte(at) ^ 0xFF);
+        int newWord = wordAt + 1 < icmp.offset() + icmp.length() ? reply.getUnsignedShort(wordAt)
+                : reply.getUnsignedByte(wordAt) << 8;
+        icmp.setChecksum(InternetChecksum.update(icmp.checksum(), oldWord, newWord));
+    }
+
+    /** How long before a held reply's time the shaper now sets its timer (what it learnt of its lateness). */
+    public long leadNanos() {
+        return lead;
+    }
+
+    /** How many replies this channel holds back now. */
+    public int held() {
+        return queue == null ? 0 : queue.size();
+    }
+
+    /** The bytes of the buffers this channel holds back now. */
+    public long heldBytes() {
+        return queue == null ? 0 : queue.heldBytes();
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+        discard();
+        ctx.close(promise);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        discard();
+    }
+
+    /** Releases every held reply and stops the timer. */
+    private void discard() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (queue != null) {
+            queue.clear();
+        }
+    }
+}

@@ -1,0 +1,397 @@
+package io.tunecho.config;
+
+import io.tunecho.hosts.Durations;
+import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSettings;
+import io.tunecho.hosts.HostSpec;
+import io.tunecho.hosts.HostState;
+import io.tunecho.hosts.JitterDistribution;
+import io.tunecho.hosts.LossModel;
+import io.tunecho.hosts.PortSet;
+import io.tunecho.hosts.TimelineSpec;
+import io.tunecho.wire.IpCidr;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * The settings of a host (in a profile, a {@code hosts} entry, a timeline step, or an admin API request), each
+ * defined once: its key, its type, and where it goes in {@link HostSettings}. The YAML loader and the admin API read
+ * them from a {@link ConfigNode} through here, so both accept the same names and say the same things about bad
+ * values.
+ */
+public final class HostKeys {
+    /** One key of a host's settings. */
+    interface Key {
+        String name();
+
+        /** What valid values look like. */
+        String describe();
+
+        /** Reads the value of {@code node} into {@code b}; {@code label} names it in messages. */
+        void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException;
+    }
+
+    /** A key whose value one {@link ValueType} reads. */
+    private static <T> Key key(String name, ValueType<T> type, BiConsumer<HostSettings.Builder, T> set) {
+        return new Key() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String describe() {
+                return type.describe();
+            }
+
+            @Override
+            public void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
+                set.accept(b, type.read(node, label));
+            }
+        };
+    }
+
+    static final ValueType<Double> PROBABILITY = ValueTypes.probability();
+    static final ValueType<Long> DURATION = ValueTypes.duration();
+
+    private static final Key LOSS = new Key() {
+        @Override
+        public String name() {
+            return "loss";
+        }
+
+        @Override
+        public String describe() {
+            return "a probability (0.2 or 20%), or {p: P, r: R} for loss in bursts";
+        }
+
+        @Override
+        public void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
+            if (node instanceof ConfigNode.Mapping) {
+                ConfigNode.Mapping m = (ConfigNode.Mapping) node;
+                checkKeys(m, label, List.of("p", "r"));
+                double p = PROBABILITY.read(required(m, "p", label), join(label, "p"));
+                double r = PROBABILITY.read(required(m, "r", label), join(label, "r"));
+                try {
+                    b.loss(LossModel.bursts(p, r));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(node.where() + label + ": " + e.getMessage(), label);
+                }
+                return;
+            }
+            b.loss(LossModel.independent(PROBABILITY.read(node, label)));
+        }
+    };
+
+    private static final ValueType<List<Integer>> PORTS =
+            ValueTypes.listOf(ValueTypes.integer(PortSet.MIN_PORT, PortSet.MAX_PORT, "a port "));
+
+    private static final Key TCP = new Key() {
+        @Override
+        public String name() {
+            return "tcp";
+        }
+
+        @Override
+        public String describe() {
+            return "{open: [PORT, ...]} with ports 1..65535";
+        }
+
+        @Override
+        public void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
+            ConfigNode.Mapping m = mapping(node, label, "open");
+            checkKeys(m, label, List.of("open"));
+            b.tcpOpen(PortSet.of(PORTS.read(required(m, "open", label), label + ".open")));
+        }
+    };
+
+    private static final List<Key> SETTINGS = List.of(
+            key("state", ValueTypes.choice(HostState.class), HostSettings.Builder::state),
+            key("ttl", ValueTypes.integer(1, 255, ""), HostSettings.Builder::ttl),
+            key("delay", DURATION, HostSettings.Builder::delay),
+            key("jitter", DURATION, HostSettings.Builder::jitter),
+            key("distribution", ValueTypes.choice(JitterDistribution.class), HostSettings.Builder::distribution),
+            key("reorder", ValueTypes.bool(), HostSettings.Builder::reorder),
+            LOSS,
+            key("duplicate", PROBABILITY, HostSettings.Builder::duplicate),
+            key("corrupt", PROBABILITY, HostSettings.Builder::corrupt),
+            key("rate", ValueTypes.rate(), HostSettings.Builder::rate),
+            key("gateway", ValueTypes.address(), HostSettings.Builder::gateway),
+            key("hops", ValueTypes.listOf(ValueTypes.address()), HostSettings.Builder::hops),
+            TCP);
+
+    private static final Key TIMELINE = new Key() {
+        @Override
+        public String name() {
+            return "timeline";
+        }
+
+        @Override
+        public String describe() {
+            return "{repeat: true|false, steps: [{for: DURATION, SETTINGS...}, ...]}";
+        }
+
+        @Override
+        public void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
+            ConfigNode.Mapping m = mapping(node, label, "repeat, steps");
+            checkKeys(m, label, List.of("repeat", "steps"));
+            boolean repeat = m.entries().containsKey("repeat")
+                    && ValueTypes.bool().read(m.entries().get("repeat"), label + ".repeat");
+            ConfigNode stepsNode = required(m, "steps", label);
+            if (!(stepsNode instanceof ConfigNode.Sequence) || ((ConfigNode.Sequence) stepsNode).items().isEmpty()) {
+                throw new ConfigException(stepsNode.where() + label + ".steps must be a list of steps, each "
+                        + "{for: DURATION, SETTINGS...}");
+            }
+            List<TimelineSpec.Step> steps = new ArrayList<>();
+            List<ConfigNode> items = ((ConfigNode.Sequence) stepsNode).items();
+            for (int i = 0; i < items.size(); i++) {
+                String stepLabel = label + ".steps[" + i + "]";
+                ConfigNode.Mapping step = mapping(items.get(i), stepLabel, "for, " + names(SETTINGS));
+                List<String> known = new ArrayList<>(List.of("for"));
+                known.addAll(namesList(SETTINGS));
+                checkKeys(step, stepLabel, known);
+                long nanos = DURATION.read(required(step, "for", stepLabel), stepLabel + ".for");
+                if (nanos <= 0) {
+                    throw new ConfigException(step.where() + stepLabel + ".for must be longer than 0");
+                }
+                HostSettings.Builder sb = HostSettings.builder();
+                readInto(step, stepLabel, SETTINGS, sb);
+                steps.add(new TimelineSpec.Step(nanos, sb.build()));
+            }
+            b.timeline(new TimelineSpec(steps, repeat));
+        }
+    };
+
+    /** The keys of a profile: every setting and a timeline. */
+    static final List<Key> PROFILE = concat(SETTINGS, List.of(TIMELINE));
+    private static final List<String> HOST_ONLY = List.of("match", "profile", "stagger");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    private HostKeys() {
+    }
+
+    private static List<Key> concat(List<Key> a, List<Key> b) {
+        List<Key> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    /** The names of a profile's keys, in order: for messages, help and the documented file's test. */
+    public static List<String> profileKeys() {
+        return namesList(PROFILE);
+    }
+
+    /** The keys of a {@code hosts} entry: {@code match}, {@code profile}, {@code stagger} and a profile's keys. */
+    public static List<String> hostKeys() {
+        List<String> keys = new ArrayList<>(List.of("match", "profile", "stagger"));
+        keys.addAll(profileKeys());
+        return keys;
+    }
+
+    /**
+     * Reads host settings from a mapping (a profile, or the settings of an API request).
+     *
+     * @param label how messages name the mapping ({@code profiles.far-away})
+     * @param extra other keys the mapping may hold, which this ignores
+     */
+    public static HostSettings readSettings(ConfigNode node, String label, List<String> extra) throws ConfigException {
+        ConfigNode.Mapping m = mapping(node, label, PROFILE_KEYS);
+        for (String key : m.entries().keySet()) {
+            if (!PROFILE_NAMES_SET.contains(key) && !extra.contains(key)) {
+                List<String> known = new ArrayList<>(extra);
+                known.addAll(PROFILE_NAMES);
+                checkKeys(m, label, known);
+            }
+        }
+        if (m.entries().size() == extraCount(m, extra)) {
+            return HostSettings.EMPTY; // the common host entry: a match and a profile, nothing of its own
+        }
+        HostSettings.Builder b = HostSettings.builder();
+        readInto(m, label, PROFILE, b);
+        return b.build();
+    }
+
+    private static final Set<String> PROFILE_NAMES_SET = new HashSet<>(namesList(PROFILE));
+    private static final List<String> PROFILE_NAMES = namesList(PROFILE);
+    /** For messages; joined once, not for every entry read. */
+    private static final String PROFILE_KEYS = names(PROFILE);
+
+    private static int extraCount(ConfigNode.Mapping m, List<String> extra) {
+        int n = 0;
+        for (String key : extra) {
+            if (m.entries().containsKey(key)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void readInto(ConfigNode.Mapping m, String label, List<Key> keys, HostSettings.Builder b)
+            throws ConfigException {
+        for (Key k : keys) {
+            ConfigNode v = m.entries().get(k.name());
+            if (v != null) {
+                k.read(v, join(label, k.name()), b);
+            }
+        }
+    }
+
+    /** The {@code profiles} mapping: names to settings. */
+    static ValueType<Map<String, HostSettings>> profilesType() {
+        return new ValueType<>() {
+            @Override
+            public Map<String, HostSettings> parse(String text) {
+                throw new IllegalArgumentException("must be a mapping of profile names to settings");
+            }
+
+            @Override
+            public Map<String, HostSettings> read(ConfigNode node, String name) throws ConfigException {
+                if (node instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) node).isNull()) {
+                    return Map.of();
+                }
+                ConfigNode.Mapping m = mapping(node, name, "profile names");
+                Map<String, HostSettings> profiles = new LinkedHashMap<>();
+                for (Map.Entry<String, ConfigNode> e : m.entries().entrySet()) {
+                    String profile = e.getKey();
+                    if (!NAME.matcher(profile).matches()) {
+                        throw new ConfigException(m.whereKey(profile) + name + ": '" + profile + "' is not a profile "
+                                + "name (letters, digits, '-', '_' and '.')");
+                    }
+                    profiles.put(profile, readSettings(e.getValue(), name + "." + profile, List.of()));
+                }
+                return profiles;
+            }
+
+            @Override
+            public String describe() {
+                return "a mapping of profile names to settings";
+            }
+        };
+    }
+
+    /** The {@code hosts} list. */
+    static ValueType<List<HostSpec>> hostsType() {
+        return new ValueType<>() {
+            @Override
+            public List<HostSpec> parse(String text) {
+                throw new IllegalArgumentException("must be a list of host entries");
+            }
+
+            @Override
+            public List<HostSpec> read(ConfigNode node, String name) throws ConfigException {
+                if (node instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) node).isNull()) {
+                    return List.of();
+                }
+                if (!(node instanceof ConfigNode.Sequence)) {
+                    throw new ConfigException(node.where() + name + " must be a list of entries such as "
+                            + "{match: 198.18.0.10, profile: far-away}, not " + node.kind());
+                }
+                List<HostSpec> hosts = new ArrayList<>();
+                List<ConfigNode> items = ((ConfigNode.Sequence) node).items();
+                for (int i = 0; i < items.size(); i++) {
+                    hosts.add(readHost(items.get(i), name + "[" + i + "]"));
+                }
+                return hosts;
+            }
+
+            @Override
+            public String describe() {
+                return "a list of host entries";
+            }
+        };
+    }
+
+    /** One {@code hosts} entry (also the body of an admin API request that defines one). */
+    public static HostSpec readHost(ConfigNode node, String label) throws ConfigException {
+        HostSettings settings = readSettings(node, label, HOST_ONLY);
+        ConfigNode.Mapping m = (ConfigNode.Mapping) node;
+        IpCidr match = ValueTypes.cidr().read(required(m, "match", label), label + ".match");
+        String profile = null;
+        if (m.entries().containsKey("profile")) {
+            profile = ValueTypes.word().read(m.entries().get("profile"), label + ".profile");
+        }
+        long stagger = 0;
+        if (m.entries().containsKey("stagger")) {
+            ConfigNode s = m.entries().get("stagger");
+            stagger = DURATION.read(s, label + ".stagger");
+            if (match.isSingleAddress()) {
+                throw new ConfigException(s.where() + label + ".stagger needs a prefix to roll across; "
+                        + match.addressText() + " is a single address");
+            }
+        }
+        String where = node.where();
+        String source = where.endsWith(": ") ? where.substring(0, where.length() - 2) : label;
+        return new HostSpec(match, profile, settings, stagger, source.isEmpty() ? label : source);
+    }
+
+    /** Checks that every profile a host entry names is defined, with the entry's file and line. */
+    static void checkProfiles(List<HostSpec> hosts, Map<String, HostSettings> profiles, String label)
+            throws ConfigException {
+        for (HostSpec h : hosts) {
+            if (h.profile() != null && !h.profile().equals(HostConfig.DEFAULT_PROFILE)
+                    && !profiles.containsKey(h.profile())) {
+                List<String> names = new ArrayList<>(profiles.keySet());
+                if (!names.contains(HostConfig.DEFAULT_PROFILE)) {
+                    names.add(0, HostConfig.DEFAULT_PROFILE);
+                }
+                throw new ConfigException(h.source() + ": " + label + ": profile '" + h.profile()
+                        + "' is not defined (profiles: " + String.join(", ", names) + ")");
+            }
+        }
+    }
+
+    private static ConfigNode.Mapping mapping(ConfigNode node, String label, String keys) throws ConfigException {
+        if (!(node instanceof ConfigNode.Mapping)) {
+            throw new ConfigException(node.where() + label + " must be a mapping of " + keys + ", not " + node.kind());
+        }
+        return (ConfigNode.Mapping) node;
+    }
+
+    private static ConfigNode required(ConfigNode.Mapping m, String key, String label) throws ConfigException {
+        ConfigNode v = m.entries().get(key);
+        if (v == null) {
+            throw new ConfigException(m.where() + (label.isEmpty() ? "the request" : label) + " needs '" + key + "'",
+                    join(label, key));
+        }
+        return v;
+    }
+
+    /** {@code label.key}, or {@code key} at the top of a request body. */
+    static String join(String label, String key) {
+        return label.isEmpty() ? key : label + "." + key;
+    }
+
+    private static void checkKeys(ConfigNode.Mapping m, String label, List<String> known) throws ConfigException {
+        for (String key : m.entries().keySet()) {
+            if (!known.contains(key)) {
+                throw new ConfigException(m.whereKey(key) + "unknown key '" + key + "' in "
+                        + (label.isEmpty() ? "the request" : label) + " (known keys: " + String.join(", ", known) + ")",
+                        join(label, key));
+            }
+        }
+    }
+
+    private static List<String> namesList(List<Key> keys) {
+        List<String> names = new ArrayList<>();
+        for (Key k : keys) {
+            names.add(k.name());
+        }
+        return names;
+    }
+
+    private static String names(List<Key> keys) {
+        return String.join(", ", namesList(keys));
+    }
+
+    /** For messages: a duration as the file would say it. */
+    static String format(long nanos) {
+        return Durations.format(nanos);
+    }
+}

@@ -167,10 +167,6 @@ public final class ResponderPipeline {
         };
     }
 
-    public PacketCounters counters() {
-        return counters;
-    }
-
     /** Collects what the stages need; {@link #build()} makes the pipeline's blueprint. */
     public static final class Builder {
         /** The default of {@link #maxDelayed}. */

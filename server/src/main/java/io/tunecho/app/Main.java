@@ -129,7 +129,7 @@ public final class Main {
         SignalHandler stop = s -> server.stop();
         Signal.handle(new Signal("TERM"), stop);
         Signal.handle(new Signal("INT"), stop);
-        Signal.handle(new Signal("HUP"), s -> reload(server, cli, args, log));
+        Signal.handle(new Signal("HUP"), s -> reload(server, cli, args));
         server.control().recordStart();
         log.info("answering on {} ({}, mtu {}, {}{}, {}): {}", server.channel().localAddress().name(),
                 config.interfaceAddress(), config.mtu(),
@@ -162,7 +162,7 @@ public final class Main {
      * SIGHUP: reads the config file again (with the command line's options over it, as at start) and applies it, or
      * logs in one line why not; the running configuration stays in that case.
      */
-    static void reload(TunechoServer server, CommandLine cli, String[] args, Logger log) {
+    static void reload(TunechoServer server, CommandLine cli, String[] args) {
         try {
             reloadFile(server, cli, args);
         } catch (ConfigException e) {

@@ -53,7 +53,6 @@ public final class TunechoServer implements AutoCloseable {
     private final HostControl control;
     private final PacketCounters counters;
     private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
-    private final ResponderPipeline responder;
     private final PcapCapture capture;
     private volatile boolean stopping;
     private volatile boolean stopRequested;
@@ -61,11 +60,10 @@ public final class TunechoServer implements AutoCloseable {
 
     private TunechoServer(TunechoConfig config, EventLoopGroup group, Bootstrap bootstrap,
             List<AbstractTunChannel> channels, HostControl control, PacketCounters counters, String transport,
-            ResponderPipeline responder, PcapCapture capture) {
+            PcapCapture capture) {
         this.config = config;
         this.group = group;
         this.bootstrap = bootstrap;
-        this.responder = responder;
         this.capture = capture;
         this.transport = transport;
         this.channels = List.copyOf(channels);
@@ -151,7 +149,7 @@ public final class TunechoServer implements AutoCloseable {
         }
         control.start();
         TunechoServer server = new TunechoServer(config, group, bootstrap, channels, control, counters,
-                uring ? "io_uring" : "epoll", responder, capture);
+                uring ? "io_uring" : "epoll", capture);
         routes.channels = server::channels;
         control.executor().scheduleWithFixedDelay(server::watchLink, 1, 1, TimeUnit.SECONDS);
         return server;
@@ -319,11 +317,6 @@ public final class TunechoServer implements AutoCloseable {
         return control;
     }
 
-    /** The configuration in force. */
-    public TunechoConfig config() {
-        return control.config();
-    }
-
     static boolean ioUringUsable() {
         if (IoUring.isAvailable()) {
             return true;
@@ -357,11 +350,6 @@ public final class TunechoServer implements AutoCloseable {
     /** The packet capture (running or not). */
     public PcapCapture capture() {
         return capture;
-    }
-
-    /** The pipeline blueprint the channels run (its stages hold the per-channel state). */
-    public ResponderPipeline responder() {
-        return responder;
     }
 
     public PacketCounters counters() {

@@ -25,7 +25,6 @@ public final class NetInterfaces {
     static final long SIOCGIFMTU = 0x8921;
     static final long SIOCSIFMTU = 0x8922;
     static final long SIOCGIFINDEX = 0x8933;
-    static final long SIOCGIFTXQLEN = 0x8942;
     static final long SIOCSIFTXQLEN = 0x8943;
     static final int IFF_UP = 0x1;
 
@@ -72,13 +71,6 @@ public final class NetInterfaces {
     public static void setMtu(String name, int mtu) throws DeviceException {
         IfReq req = new IfReq(InterfaceName.require(name)).intValue(mtu);
         check(name, "set MTU " + mtu, ioctl(SIOCSIFMTU, req));
-    }
-
-    /** The interface's transmit queue length: packets the kernel queues for the TUN reader before it drops. */
-    public static int txQueueLength(String name) throws DeviceException {
-        IfReq req = new IfReq(InterfaceName.require(name));
-        check(name, "read the transmit queue length", ioctl(SIOCGIFTXQLEN, req));
-        return req.intValue();
     }
 
     public static void setTxQueueLength(String name, int length) throws DeviceException {

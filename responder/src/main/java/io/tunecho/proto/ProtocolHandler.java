@@ -11,7 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
  * host answers ({@link PacketContext#host()}).
  *
  * <p>Buffers: the handler owns the packet: it writes it (as the reply, built in place) through {@code ctx} without
- * flushing, or drops it through {@link Answer#drop}. Replies are counted where they leave ({@link ReplyShaper}).
+ * flushing, or drops it through {@link Answer#drop}. Replies are counted where they leave (the reply stage, {@code ReplyShaper}).
  */
 public interface ProtocolHandler {
     void handle(ChannelHandlerContext ctx, ByteBuf buf, PacketContext packet, Answer answer);

@@ -18,6 +18,7 @@ import io.tunecho.policy.UpHosts;
 import io.tunecho.policy.ReplyShaper;
 import io.tunecho.proto.IcmpEchoResponder;
 import io.tunecho.proto.ProtocolDispatcher;
+import io.tunecho.proto.ProtocolHandler;
 import io.tunecho.proto.SynCookies;
 import io.tunecho.proto.TcpResponder;
 import io.tunecho.proto.UdpResponder;

@@ -12,6 +12,7 @@ import io.tunecho.packet.PacketCounters;
 import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.PortSet;
@@ -94,7 +95,7 @@ public class PipelineBenchmark {
                 : packet.startsWith("tcp") ? TCP_SYN : IPV6_ROUTER_SOLICITATION);
         PacketCounters counters = new PacketCounters();
         Map<String, HostSettings> profiles = packet.equals("tcp-synack")
-                ? Map.of(HostConfig.DEFAULT_PROFILE, HostSettings.builder().tcpOpen(PortSet.of(22)).build()) : Map.of();
+                ? Map.of(HostConfig.DEFAULT_PROFILE, HostSettings.of(HostSetting.TCP, PortSet.of(22))) : Map.of();
         HostTable hosts = HostTable.build(new HostConfig(IpCidr.parse("198.18.0.1/24"), List.of(), profiles,
                 List.of()), null, Clock.SYSTEM);
         channel = new EmbeddedChannel(sink);

@@ -2,6 +2,7 @@ package io.tunecho.hosts;
 
 import io.tunecho.wire.IpCidr;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,24 +28,24 @@ public final class Behaviour {
     private final IpCidr[] hops;
 
     /**
-     * @param settings every setting but {@code gateway} and {@code timeline} set (the built-in defaults under the
-     *                 layers)
+     * @param settings every setting with a {@link HostSetting#builtIn()} set (the built-in defaults under the layers)
      */
     public Behaviour(HostSettings settings) {
         this.settings = settings;
-        this.ttl = settings.ttl();
-        this.delay = settings.delay();
-        this.jitter = settings.jitter();
-        this.distribution = settings.distribution();
-        this.reorder = settings.reorder();
-        this.loss = settings.loss();
-        this.duplicate = settings.duplicate();
-        this.corrupt = settings.corrupt();
-        this.rate = settings.rate();
-        this.state = settings.state();
-        this.gateway = settings.gateway();
-        this.hops = settings.hops() == null ? NO_HOPS : settings.hops().toArray(new IpCidr[0]);
-        this.tcpOpen = settings.tcpOpen();
+        this.ttl = settings.get(HostSetting.TTL);
+        this.delay = settings.get(HostSetting.DELAY);
+        this.jitter = settings.get(HostSetting.JITTER);
+        this.distribution = settings.get(HostSetting.DISTRIBUTION);
+        this.reorder = settings.get(HostSetting.REORDER);
+        this.loss = settings.get(HostSetting.LOSS);
+        this.duplicate = settings.get(HostSetting.DUPLICATE);
+        this.corrupt = settings.get(HostSetting.CORRUPT);
+        this.rate = settings.get(HostSetting.RATE);
+        this.state = settings.get(HostSetting.STATE);
+        this.gateway = settings.get(HostSetting.GATEWAY);
+        List<IpCidr> hops = settings.get(HostSetting.HOPS);
+        this.hops = hops == null ? NO_HOPS : hops.toArray(new IpCidr[0]);
+        this.tcpOpen = settings.get(HostSetting.TCP);
         this.drops = state != HostState.UP || !loss.isNone();
         this.shapes = delay > 0 || jitter > 0 || duplicate > 0 || corrupt > 0 || rate > 0;
     }
@@ -67,10 +68,6 @@ public final class Behaviour {
 
     public long delayNanos() {
         return delay;
-    }
-
-    public long jitterNanos() {
-        return jitter;
     }
 
     public JitterDistribution distribution() {

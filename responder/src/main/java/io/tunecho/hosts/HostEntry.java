@@ -31,22 +31,18 @@ public final class HostEntry {
     private final Role role;
     private final String profile;
     private final String source;
-    private final HostSettings own;
-    private final HostSettings override;
     private final Behaviour base;
     private final Timeline timeline;
     private final long staggerNanos;
     private final long epochNanos;
     private final HostCounters counters;
 
-    HostEntry(IpCidr match, Role role, String profile, String source, HostSettings own, HostSettings override,
-            Behaviour base, Timeline timeline, long staggerNanos, long epochNanos, HostCounters counters) {
+    HostEntry(IpCidr match, Role role, String profile, String source, Behaviour base, Timeline timeline,
+            long staggerNanos, long epochNanos, HostCounters counters) {
         this.match = match.subnet();
         this.role = role;
         this.profile = profile;
         this.source = source;
-        this.own = own;
-        this.override = override;
         this.base = base;
         this.timeline = timeline;
         this.staggerNanos = staggerNanos;
@@ -56,8 +52,7 @@ public final class HostEntry {
 
     /** An entry for addresses that no host answers. */
     static HostEntry excluded(IpCidr match, Role role) {
-        return new HostEntry(match, role, null, "interface", HostSettings.EMPTY, HostSettings.EMPTY, null, null, 0, 0,
-                null);
+        return new HostEntry(match, role, null, "interface", null, null, 0, 0, null);
     }
 
     /** The prefix this entry answers for (host bits cleared). */
@@ -81,16 +76,6 @@ public final class HostEntry {
     /** Where the entry was defined: {@code answer}, {@code file:line}, {@code api}. */
     public String source() {
         return source;
-    }
-
-    /** The entry's own settings, as given (over its profile's). */
-    public HostSettings ownSettings() {
-        return own;
-    }
-
-    /** Settings over everything else, timeline steps included (the admin API's), or {@link HostSettings#EMPTY}. */
-    public HostSettings overrideSettings() {
-        return override;
     }
 
     /** The behaviour outside any timeline step. */

@@ -70,8 +70,8 @@ public final class HostTable {
         }
         Map<IpCidr, HostEntry> byMatch = new LinkedHashMap<>();
         for (IpCidr p : answered) {
-            byMatch.put(p, entry(p, HostConfig.DEFAULT_PROFILE, "answer", HostSettings.EMPTY, defaults,
-                    HostSettings.EMPTY, 0, carried.get(p), now));
+            byMatch.put(p, entry(p, HostConfig.DEFAULT_PROFILE, "answer", defaults, HostSettings.EMPTY, 0,
+                    carried.get(p), now));
         }
         Map<String, HostSettings> layeredProfiles = new HashMap<>(); // each profile over the defaults, once
         layeredProfiles.put(HostConfig.DEFAULT_PROFILE, defaults);
@@ -87,7 +87,7 @@ public final class HostTable {
                 layered = defaults.overriddenBy(p);
                 layeredProfiles.put(profile, layered);
             }
-            byMatch.put(spec.match(), entry(spec.match(), profile, spec.source(), spec.settings(),
+            byMatch.put(spec.match(), entry(spec.match(), profile, spec.source(),
                     layered.overriddenBy(spec.settings()), spec.override(), spec.staggerNanos(),
                     carried.get(spec.match()), now));
         }
@@ -155,8 +155,8 @@ public final class HostTable {
         PrefixTable<HostEntry> known = t.build();
         for (Map.Entry<IpCidr, String> h : hops.entrySet()) {
             if (known.lookup(h.getKey()) == null && !byMatch.containsKey(h.getKey())) {
-                byMatch.put(h.getKey(), entry(h.getKey(), HostConfig.DEFAULT_PROFILE, h.getValue(), HostSettings.EMPTY,
-                        defaults, HostSettings.EMPTY, 0, carried.get(h.getKey()), now));
+                byMatch.put(h.getKey(), entry(h.getKey(), HostConfig.DEFAULT_PROFILE, h.getValue(), defaults,
+                        HostSettings.EMPTY, 0, carried.get(h.getKey()), now));
             }
         }
     }
@@ -177,11 +177,14 @@ public final class HostTable {
         return " (profiles: " + String.join(", ", names) + ")";
     }
 
-    private static HostEntry entry(IpCidr match, String profile, String source, HostSettings own,
-            HostSettings layered, HostSettings override, long stagger, HostEntry previous, long now) {
-        TimelineSpec timelineSpec = override.timeline() != null ? override.timeline() : layered.timeline();
-        HostSettings over = override.timeline() == null ? override : override.toBuilder().timeline(null).build();
-        HostSettings plain = layered.timeline() == null ? layered : layered.toBuilder().timeline(null).build();
+    private static HostEntry entry(IpCidr match, String profile, String source, HostSettings layered,
+            HostSettings override, long stagger, HostEntry previous, long now) {
+        TimelineSpec overTimeline = override.get(HostSetting.TIMELINE);
+        TimelineSpec timelineSpec = overTimeline != null ? overTimeline : layered.get(HostSetting.TIMELINE);
+        HostSettings over = overTimeline == null ? override
+                : override.toBuilder().set(HostSetting.TIMELINE, null).build();
+        HostSettings plain = layered.get(HostSetting.TIMELINE) == null ? layered
+                : layered.toBuilder().set(HostSetting.TIMELINE, null).build();
         Behaviour base = new Behaviour(plain.overriddenBy(over));
         Timeline timeline = null;
         if (timelineSpec != null) {
@@ -198,8 +201,7 @@ public final class HostTable {
                 && base.equals(previous.baseBehaviour()) && stagger == previous.staggerNanos()) {
             epoch = previous.epochNanos(); // unchanged: the timeline keeps its phase
         }
-        return new HostEntry(match, HostEntry.Role.HOST, profile, source, own, override, base, timeline, stagger,
-                epoch, counters);
+        return new HostEntry(match, HostEntry.Role.HOST, profile, source, base, timeline, stagger, epoch, counters);
     }
 
     private static void excludeSubnetEnds(List<HostEntry> excluded, IpCidr p) {

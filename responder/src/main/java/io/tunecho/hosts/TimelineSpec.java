@@ -21,7 +21,7 @@ public record TimelineSpec(List<Step> steps, boolean repeat) {
             if (nanos <= 0) {
                 throw new IllegalArgumentException("a timeline step must last longer than 0");
             }
-            if (settings.timeline() != null) {
+            if (settings.get(HostSetting.TIMELINE) != null) {
                 throw new IllegalArgumentException("a timeline step cannot hold a timeline");
             }
         }

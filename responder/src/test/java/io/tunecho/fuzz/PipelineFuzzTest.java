@@ -10,6 +10,7 @@ import io.tunecho.packet.PacketCounters;
 import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
@@ -53,14 +54,16 @@ class PipelineFuzzTest {
         HostTable table = HostTable.build(new HostConfig(IpCidr.parse("198.18.0.1/24"),
                 IpCidr.parse("fd00:198:18::1/64"), List.of(), Map.of(), List.of(
                         new HostSpec(IpCidr.parse("198.18.0.20"), null,
-                                HostSettings.builder().state(HostState.DOWN).build(), 0, "fuzz"),
+                                HostSettings.of(HostSetting.STATE, HostState.DOWN), 0, "fuzz"),
                         new HostSpec(IpCidr.parse("198.18.0.21"), null,
-                                HostSettings.builder().state(HostState.UNREACHABLE).build(), 0, "fuzz"),
+                                HostSettings.of(HostSetting.STATE, HostState.UNREACHABLE), 0, "fuzz"),
                         new HostSpec(IpCidr.parse("198.18.0.30"), null, HostSettings.builder()
-                                .hops(List.of(IpCidr.parse("198.18.0.200"), IpCidr.parse("198.18.0.201"))).ttl(128)
-                                .build(), 0, "fuzz"),
+                                .set(HostSetting.HOPS,
+                                        List.of(IpCidr.parse("198.18.0.200"), IpCidr.parse("198.18.0.201")))
+                                .set(HostSetting.TTL, 128).build(), 0, "fuzz"),
                         new HostSpec(IpCidr.parse("fd00:198:18::30"), null, HostSettings.builder()
-                                .hops(List.of(IpCidr.parse("fd00:198:18::fe"))).build(), 0, "fuzz"))),
+                                .set(HostSetting.HOPS, List.of(IpCidr.parse("fd00:198:18::fe"))).build(), 0,
+                                "fuzz"))),
                 null, Clock.SYSTEM);
         counters = new PacketCounters();
         pipeline = ResponderPipeline.builder(counters, () -> table).seed(1).build();

@@ -38,12 +38,15 @@ class HostTableBuildTest {
     @Test
     void layersResolveDefaultsProfileOwnSettings() {
         HostTable t = build(Map.of(
-                        "default", HostSettings.builder().ttl(60).build(),
-                        "far-away", HostSettings.builder().delay(120_000_000L).jitter(10_000_000L).build(),
-                        "windows", HostSettings.builder().ttl(128).loss(LossModel.independent(0.2)).build()),
+                        "default", HostSettings.of(HostSetting.TTL, 60),
+                        "far-away", HostSettings.builder().set(HostSetting.DELAY, 120_000_000L)
+                                .set(HostSetting.JITTER, 10_000_000L).build(),
+                        "windows", HostSettings.builder().set(HostSetting.TTL, 128)
+                                .set(HostSetting.LOSS, LossModel.independent(0.2)).build()),
                 host("198.18.0.10", "far-away", HostSettings.EMPTY),
                 host("198.18.0.64/27", "windows", HostSettings.EMPTY),
-                host("198.18.0.99", "windows", HostSettings.builder().state(HostState.DOWN).ttl(250).build()));
+                host("198.18.0.99", "windows", HostSettings.builder().set(HostSetting.STATE, HostState.DOWN)
+                        .set(HostSetting.TTL, 250).build()));
         assertEquals(60, at(t, "198.18.0.2").ttl(), "the default profile applies to every answered address");
         assertEquals(60, at(t, "198.18.0.10").ttl(), "a profile builds on the default");
         assertEquals(120_000_000L, at(t, "198.18.0.10").delayNanos());
@@ -73,7 +76,7 @@ class HostTableBuildTest {
     @Test
     void hostsOutsideTheAnswerAreAnsweredAndRouted() {
         HostTable t = build(Map.of(), host("203.0.113.0/24", null, HostSettings.EMPTY),
-                host("203.0.113.7", null, HostSettings.builder().ttl(255).build()),
+                host("203.0.113.7", null, HostSettings.of(HostSetting.TTL, 255)),
                 host("192.0.2.9", null, HostSettings.EMPTY));
         assertTrue(t.answersIpv4(ip("203.0.113.5")));
         assertEquals(255, at(t, "203.0.113.7").ttl());
@@ -84,21 +87,21 @@ class HostTableBuildTest {
     @Test
     void anUnreachableHostNeedsAnAnsweredGateway() {
         HostTable t = build(Map.of(), host("198.18.0.99", null, HostSettings.builder()
-                .state(HostState.UNREACHABLE).build()));
+                .set(HostSetting.STATE, HostState.UNREACHABLE).build()));
         assertEquals(IpCidr.parse("198.18.0.254"), t.defaultGateway());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> build(Map.of(),
-                host("198.18.0.99", null, HostSettings.builder().state(HostState.UNREACHABLE)
-                        .gateway(IpCidr.parse("10.1.1.1")).build())));
+                host("198.18.0.99", null, HostSettings.builder().set(HostSetting.STATE, HostState.UNREACHABLE)
+                        .set(HostSetting.GATEWAY, IpCidr.parse("10.1.1.1")).build())));
         assertTrue(e.getMessage().contains("gateway 10.1.1.1"), e.getMessage());
     }
 
     @Test
     void aTimelineStepsThroughItsSettingsAndRepeats() {
         TimelineSpec flap = new TimelineSpec(List.of(
-                new TimelineSpec.Step(4_000_000_000L, HostSettings.builder().state(HostState.UP).build()),
-                new TimelineSpec.Step(2_000_000_000L, HostSettings.builder().state(HostState.DOWN).build()),
-                new TimelineSpec.Step(4_000_000_000L, HostSettings.builder().delay(300_000_000L).build())), true);
-        HostTable t = build(Map.of(), host("198.18.0.50", null, HostSettings.builder().timeline(flap).build()));
+                new TimelineSpec.Step(4_000_000_000L, HostSettings.of(HostSetting.STATE, HostState.UP)),
+                new TimelineSpec.Step(2_000_000_000L, HostSettings.of(HostSetting.STATE, HostState.DOWN)),
+                new TimelineSpec.Step(4_000_000_000L, HostSettings.of(HostSetting.DELAY, 300_000_000L))), true);
+        HostTable t = build(Map.of(), host("198.18.0.50", null, HostSettings.of(HostSetting.TIMELINE, flap)));
         assertEquals(HostState.UP, at(t, "198.18.0.50").state());
         clock.advance(4, TimeUnit.SECONDS);
         assertEquals(HostState.DOWN, at(t, "198.18.0.50").state());
@@ -114,9 +117,9 @@ class HostTableBuildTest {
     @Test
     void aTimelineThatDoesNotRepeatEndsInTheEntrysOwnSettings() {
         TimelineSpec maintenance = new TimelineSpec(List.of(
-                new TimelineSpec.Step(1_000_000_000L, HostSettings.builder().state(HostState.DOWN).build())), false);
-        HostTable t = build(Map.of(), host("198.18.0.51", null, HostSettings.builder().ttl(128)
-                .timeline(maintenance).build()));
+                new TimelineSpec.Step(1_000_000_000L, HostSettings.of(HostSetting.STATE, HostState.DOWN))), false);
+        HostTable t = build(Map.of(), host("198.18.0.51", null, HostSettings.builder().set(HostSetting.TTL, 128)
+                .set(HostSetting.TIMELINE, maintenance).build()));
         assertEquals(HostState.DOWN, at(t, "198.18.0.51").state());
         assertEquals(128, at(t, "198.18.0.51").ttl(), "a step overrides only what it sets");
         clock.advance(1, TimeUnit.SECONDS);
@@ -126,9 +129,9 @@ class HostTableBuildTest {
     @Test
     void aProfileMayCarryTheTimeline() {
         TimelineSpec flap = new TimelineSpec(List.of(
-                new TimelineSpec.Step(1_000_000_000L, HostSettings.builder().state(HostState.DOWN).build()),
+                new TimelineSpec.Step(1_000_000_000L, HostSettings.of(HostSetting.STATE, HostState.DOWN)),
                 new TimelineSpec.Step(1_000_000_000L, HostSettings.EMPTY)), true);
-        HostTable t = build(Map.of("flapper", HostSettings.builder().timeline(flap).build()),
+        HostTable t = build(Map.of("flapper", HostSettings.of(HostSetting.TIMELINE, flap)),
                 host("198.18.0.52", "flapper", HostSettings.EMPTY));
         assertEquals(HostState.DOWN, at(t, "198.18.0.52").state());
         clock.advance(1, TimeUnit.SECONDS);
@@ -138,9 +141,9 @@ class HostTableBuildTest {
     @Test
     void staggerRollsAnOutageAcrossASubnet() {
         TimelineSpec outage = new TimelineSpec(List.of(
-                new TimelineSpec.Step(1_000_000_000L, HostSettings.builder().state(HostState.DOWN).build())), false);
+                new TimelineSpec.Step(1_000_000_000L, HostSettings.of(HostSetting.STATE, HostState.DOWN))), false);
         HostTable t = HostTable.build(new HostConfig(IFACE, List.of(), Map.of(), List.of(new HostSpec(
-                IpCidr.parse("198.18.0.128/29"), null, HostSettings.builder().timeline(outage).build(),
+                IpCidr.parse("198.18.0.128/29"), null, HostSettings.of(HostSetting.TIMELINE, outage),
                 1_000_000_000L, "test.yaml:1"))), null, clock);
         // .128 is the network's first address: offset 0; .130 starts 2 s later
         assertEquals(HostState.DOWN, at(t, "198.18.0.128").state(), "offset 0 starts at once");
@@ -157,14 +160,14 @@ class HostTableBuildTest {
     void aRebuildKeepsCountersAndTheTimelinesPhaseOfUnchangedEntries() {
         TimelineSpec flap = new TimelineSpec(List.of(
                 new TimelineSpec.Step(4_000_000_000L, HostSettings.EMPTY),
-                new TimelineSpec.Step(2_000_000_000L, HostSettings.builder().state(HostState.DOWN).build())), true);
-        HostSpec flapper = host("198.18.0.50", null, HostSettings.builder().timeline(flap).build());
-        HostSpec slow = host("198.18.0.60", null, HostSettings.builder().delay(5_000_000L).build());
+                new TimelineSpec.Step(2_000_000_000L, HostSettings.of(HostSetting.STATE, HostState.DOWN))), true);
+        HostSpec flapper = host("198.18.0.50", null, HostSettings.of(HostSetting.TIMELINE, flap));
+        HostSpec slow = host("198.18.0.60", null, HostSettings.of(HostSetting.DELAY, 5_000_000L));
         HostConfig config = new HostConfig(IFACE, List.of(), Map.of(), List.of(flapper, slow));
         HostTable first = HostTable.build(config, null, clock);
         first.lookupIpv4(ip("198.18.0.50")).counters().request(1);
         clock.advance(5, TimeUnit.SECONDS);
-        HostSpec slower = host("198.18.0.60", null, HostSettings.builder().delay(9_000_000L).build());
+        HostSpec slower = host("198.18.0.60", null, HostSettings.of(HostSetting.DELAY, 9_000_000L));
         HostTable second = HostTable.build(new HostConfig(IFACE, List.of(), Map.of(), List.of(flapper, slower)),
                 first, clock);
         HostEntry before = first.lookupIpv4(ip("198.18.0.50"));

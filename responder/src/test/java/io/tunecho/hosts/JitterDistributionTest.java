@@ -52,7 +52,7 @@ class JitterDistributionTest {
     @Test
     void aDelayNeverGoesBelowZero() {
         Behaviour b = new Behaviour(HostSettings.BUILT_IN.overriddenBy(HostSettings.builder()
-                .delay(1_000_000L).jitter(5_000_000L).build()));
+                .set(HostSetting.DELAY, 1_000_000L).set(HostSetting.JITTER, 5_000_000L).build()));
         SplittableRandom r = new SplittableRandom(11);
         for (int i = 0; i < 10_000; i++) {
             assertTrue(b.sampleDelayNanos(r) >= 0);

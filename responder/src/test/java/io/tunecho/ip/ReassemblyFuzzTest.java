@@ -9,6 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
@@ -48,9 +49,9 @@ class ReassemblyFuzzTest {
     private static final HostTable TABLE = HostTable.build(new HostConfig(IFACE,
             List.of(IFACE.subnet(), IpCidr.parse("fd00:198:18::/64")), Map.of(), List.of(
                     new HostSpec(IpCidr.parse("198.18.0.20"), null,
-                            HostSettings.builder().state(HostState.DOWN).build(), 0, "fuzz"),
+                            HostSettings.of(HostSetting.STATE, HostState.DOWN), 0, "fuzz"),
                     new HostSpec(IpCidr.parse("fd00:198:18::14"), null,
-                            HostSettings.builder().state(HostState.DOWN).build(), 0, "fuzz"))),
+                            HostSettings.of(HostSetting.STATE, HostState.DOWN), 0, "fuzz"))),
             null, new ManualClock());
 
     @FuzzTest(maxDuration = "20s")

@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
@@ -71,7 +72,7 @@ class ReassemblyTest {
     private static HostTable hosts() {
         HostConfig config = new HostConfig(IFACE, List.of(IFACE.subnet(), IpCidr.parse("fd00:198:18::/64")),
                 Map.of(), List.of(new HostSpec(IpCidr.ipv4(DOWN_HOST, 32), null,
-                        HostSettings.builder().state(HostState.DOWN).build(), 0, "test")));
+                        HostSettings.of(HostSetting.STATE, HostState.DOWN), 0, "test")));
         return HostTable.build(config, null, new ManualClock());
     }
 

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
@@ -104,7 +105,7 @@ class HostBehaviourTest {
 
     @Test
     void aDownHostIsSilent() {
-        start(HostSettings.builder().state(HostState.DOWN).build());
+        start(HostSettings.of(HostSetting.STATE, HostState.DOWN));
         send(1);
         assertNull(reply());
         assertEquals(1, counters.dropped(DropReason.HOST_DOWN));
@@ -114,7 +115,7 @@ class HostBehaviourTest {
 
     @Test
     void anUnreachableHostIsReportedByItsGateway() {
-        start(HostSettings.builder().state(HostState.UNREACHABLE).build());
+        start(HostSettings.of(HostSetting.STATE, HostState.UNREACHABLE));
         byte[] request = new Packets.Builder().dst(HOST).build();
         ByteBuf in = Unpooled.directBuffer().writeBytes(request);
         fed.add(in);
@@ -136,7 +137,7 @@ class HostBehaviourTest {
 
     @Test
     void theReplyCarriesTheHostsTtl() {
-        start(HostSettings.builder().ttl(128).build());
+        start(HostSettings.of(HostSetting.TTL, 128));
         send(1);
         byte[] r = reply();
         assertEquals(128, r[8] & 0xFF);
@@ -146,7 +147,7 @@ class HostBehaviourTest {
 
     @Test
     void totalLossLosesEverything() {
-        start(HostSettings.builder().loss(LossModel.independent(1)).build());
+        start(HostSettings.of(HostSetting.LOSS, LossModel.independent(1)));
         for (int i = 0; i < 10; i++) {
             send(i);
         }
@@ -166,7 +167,7 @@ class HostBehaviourTest {
         if (channel != null) {
             channel.finishAndReleaseAll();
         }
-        start(HostSettings.builder().loss(LossModel.independent(0.5)).build(), 100, seed);
+        start(HostSettings.of(HostSetting.LOSS, LossModel.independent(0.5)), 100, seed);
         List<Integer> lost = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             send(i);
@@ -179,7 +180,7 @@ class HostBehaviourTest {
 
     @Test
     void aDuplicateGoesOutTwice() {
-        start(HostSettings.builder().duplicate(1.0).build());
+        start(HostSettings.of(HostSetting.DUPLICATE, 1.0));
         send(1);
         byte[] a = reply();
         byte[] b = reply();
@@ -191,7 +192,7 @@ class HostBehaviourTest {
 
     @Test
     void corruptionAltersOneDataByteAndKeepsTheChecksumRight() {
-        start(HostSettings.builder().corrupt(1.0).build());
+        start(HostSettings.of(HostSetting.CORRUPT, 1.0));
         byte[] request = new Packets.Builder().dst(HOST).build();
         ByteBuf in = Unpooled.directBuffer().writeBytes(request);
         fed.add(in);
@@ -211,7 +212,7 @@ class HostBehaviourTest {
 
     @Test
     void aDelayedReplyLeavesAtItsTime() {
-        start(HostSettings.builder().delay(10_000_000L).build());
+        start(HostSettings.of(HostSetting.DELAY, 10_000_000L));
         send(1);
         assertNull(reply(), "held back");
         advance(9);
@@ -242,7 +243,7 @@ class HostBehaviourTest {
 
     @Test
     void theTimerLearnsHowLateItWakesAndIsSetThatMuchEarlier() {
-        start(HostSettings.builder().delay(10_000_000L).build());
+        start(HostSettings.of(HostSetting.DELAY, 10_000_000L));
         assertEquals(0, shaper().leadNanos(), "nothing learnt yet");
         for (int i = 0; i < 400; i++) {
             lateCycle(i, 200_000);
@@ -259,7 +260,7 @@ class HostBehaviourTest {
 
     @Test
     void theLeadFollowsTheMedianLatenessNotARareStall() {
-        start(HostSettings.builder().delay(10_000_000L).build());
+        start(HostSettings.of(HostSetting.DELAY, 10_000_000L));
         java.util.Random r = new java.util.Random(7);
         for (int i = 0; i < 1500; i++) {
             lateCycle(i, r.nextInt(10) == 0 ? 5_000_000 : 100_000); // the mean would be 590 us
@@ -270,7 +271,7 @@ class HostBehaviourTest {
 
     @Test
     void noReplyLeavesMoreThanTheLargestLeadEarly() {
-        start(HostSettings.builder().delay(10_000_000L).build());
+        start(HostSettings.of(HostSetting.DELAY, 10_000_000L));
         for (int i = 0; i < 1500; i++) {
             lateCycle(i, 3_000_000);
         }
@@ -285,7 +286,7 @@ class HostBehaviourTest {
 
     @Test
     void jitterNeverReordersRepliesToOneProber() {
-        start(HostSettings.builder().delay(10_000_000L).jitter(8_000_000L).build());
+        start(HostSettings.builder().set(HostSetting.DELAY, 10_000_000L).set(HostSetting.JITTER, 8_000_000L).build());
         for (int i = 0; i < 50; i++) {
             send(i);
             advance(1);
@@ -304,7 +305,7 @@ class HostBehaviourTest {
 
     @Test
     void aFullDelayQueueDropsAndCounts() {
-        start(HostSettings.builder().delay(10_000_000L).build(), 3, 1);
+        start(HostSettings.of(HostSetting.DELAY, 10_000_000L), 3, 1);
         for (int i = 0; i < 5; i++) {
             send(i);
         }
@@ -320,7 +321,7 @@ class HostBehaviourTest {
 
     @Test
     void heldRepliesAreReleasedWhenTheChannelCloses() {
-        start(HostSettings.builder().delay(1_000_000_000L).build());
+        start(HostSettings.of(HostSetting.DELAY, 1_000_000_000L));
         for (int i = 0; i < 5; i++) {
             send(i);
         }
@@ -332,7 +333,7 @@ class HostBehaviourTest {
 
     @Test
     void aRateLimitRefusesTheExcess() {
-        start(HostSettings.builder().rate(5.0).build());
+        start(HostSettings.of(HostSetting.RATE, 5.0));
         int answered = 0;
         for (int i = 0; i < 20; i++) {
             send(i);
@@ -376,8 +377,8 @@ class HostBehaviourTest {
     void aTimelineTakesTheHostDownAndBackUp() {
         TimelineSpec flap = new TimelineSpec(List.of(
                 new TimelineSpec.Step(4_000_000_000L, HostSettings.EMPTY),
-                new TimelineSpec.Step(2_000_000_000L, HostSettings.builder().state(HostState.DOWN).build())), true);
-        start(HostSettings.builder().timeline(flap).build());
+                new TimelineSpec.Step(2_000_000_000L, HostSettings.of(HostSetting.STATE, HostState.DOWN))), true);
+        start(HostSettings.of(HostSetting.TIMELINE, flap));
         send(1);
         assertNotNull(reply());
         advance(4000);

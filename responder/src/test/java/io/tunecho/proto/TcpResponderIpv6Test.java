@@ -14,6 +14,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.samples.TcpPackets.Reply;
 import io.tunecho.samples.TcpPackets.Segment;
 import io.tunecho.hosts.Behaviour;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.ManualClock;
 import io.tunecho.hosts.PortSet;
@@ -57,7 +58,7 @@ class TcpResponderIpv6Test {
             assertNull(packet.ipv6().check(), "a valid IPv6 packet");
             packet.ipv6().trimToPayloadLength();
             packet.answeredBy(null, new Behaviour(HostSettings.BUILT_IN.overriddenBy(
-                    HostSettings.builder().tcpOpen(PortSet.of(22, 443)).build())), hopLimit);
+                    HostSettings.of(HostSetting.TCP, PortSet.of(22, 443)))), hopLimit);
             ctx.fireChannelRead(msg);
         }
     }

@@ -12,6 +12,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.samples.TcpPackets.Reply;
 import io.tunecho.samples.TcpPackets.Segment;
 import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
@@ -69,17 +70,20 @@ class TcpResponderTest {
     @BeforeEach
     void setUp() {
         HostTable table = HostTable.build(new HostConfig(IFACE, List.of(), Map.of(), List.of(
-                new HostSpec(IpCidr.ipv4(WEB, 32), null, HostSettings.builder().tcpOpen(PortSet.of(22, 80)).build(),
+                new HostSpec(IpCidr.ipv4(WEB, 32), null, HostSettings.of(HostSetting.TCP, PortSet.of(22, 80)),
                         0, "test"),
                 new HostSpec(IpCidr.ipv4(WINDOWS, 32), null,
-                        HostSettings.builder().ttl(128).tcpOpen(PortSet.of(3389)).build(), 0, "test"),
+                        HostSettings.builder().set(HostSetting.TTL, 128).set(HostSetting.TCP, PortSet.of(3389)).build(),
+                        0, "test"),
                 new HostSpec(IpCidr.ipv4(DOWN, 32), null,
-                        HostSettings.builder().state(HostState.DOWN).tcpOpen(PortSet.of(22)).build(), 0, "test"),
+                        HostSettings.builder().set(HostSetting.STATE, HostState.DOWN)
+                                .set(HostSetting.TCP, PortSet.of(22)).build(), 0, "test"),
                 new HostSpec(IpCidr.ipv4(SLOW, 32), null,
-                        HostSettings.builder().delay(10_000_000L).tcpOpen(PortSet.of(22)).build(), 0, "test"),
+                        HostSettings.builder().set(HostSetting.DELAY, 10_000_000L)
+                                .set(HostSetting.TCP, PortSet.of(22)).build(), 0, "test"),
                 new HostSpec(IpCidr.ipv4(GONE, 32), null,
-                        HostSettings.builder().state(HostState.UNREACHABLE).tcpOpen(PortSet.of(22)).build(), 0,
-                        "test"))),
+                        HostSettings.builder().set(HostSetting.STATE, HostState.UNREACHABLE)
+                                .set(HostSetting.TCP, PortSet.of(22)).build(), 0, "test"))),
                 null, clock);
         channel = new EmbeddedChannel();
         channel.freezeTime();

@@ -1,7 +1,7 @@
 package io.tunecho.config;
 
-import io.tunecho.hosts.Durations;
 import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
@@ -17,182 +17,125 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
- * The settings of a host (in a profile, a {@code hosts} entry, a timeline step, or an admin API request), each
- * defined once: its key, its type, and where it goes in {@link HostSettings}. The YAML loader and the admin API read
- * them from a {@link ConfigNode} through here, so both accept the same names and say the same things about bad
+ * The settings of a host (in a profile, a {@code hosts} entry, a timeline step, or an admin API request), read from a
+ * {@link ConfigNode}: {@link #KEYS} joins each {@link HostSetting} to the {@link ValueType} that reads it. The YAML
+ * loader and the admin API read them through here, so both accept the same names and say the same things about bad
  * values.
  */
 public final class HostKeys {
-    /** One key of a host's settings. */
-    interface Key {
-        String name();
-
-        /** What valid values look like. */
-        String describe();
+    /** A host setting with the type that reads its value. */
+    record Key<T>(HostSetting<T> setting, ValueType<T> type) {
+        String name() {
+            return setting.key();
+        }
 
         /** Reads the value of {@code node} into {@code b}; {@code label} names it in messages. */
-        void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException;
+        void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
+            b.set(setting, type.read(node, label));
+        }
     }
 
-    /** A key whose value one {@link ValueType} reads. */
-    private static <T> Key key(String name, ValueType<T> type, BiConsumer<HostSettings.Builder, T> set) {
-        return new Key() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String describe() {
-                return type.describe();
-            }
-
-            @Override
-            public void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
-                set.accept(b, type.read(node, label));
-            }
-        };
-    }
-
-    static final ValueType<Double> PROBABILITY = ValueTypes.probability();
-    static final ValueType<Long> DURATION = ValueTypes.duration();
-
-    private static final Key LOSS = new Key() {
-        @Override
-        public String name() {
-            return "loss";
-        }
-
-        @Override
-        public String describe() {
-            return "a probability (0.2 or 20%), or {p: P, r: R} for loss in bursts";
-        }
-
-        @Override
-        public void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
-            if (node instanceof ConfigNode.Mapping) {
-                ConfigNode.Mapping m = (ConfigNode.Mapping) node;
-                checkKeys(m, label, List.of("p", "r"));
-                double p = PROBABILITY.read(required(m, "p", label), join(label, "p"));
-                double r = PROBABILITY.read(required(m, "r", label), join(label, "r"));
-                try {
-                    b.loss(LossModel.bursts(p, r));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(node.where() + label + ": " + e.getMessage(), label);
-                }
-                return;
-            }
-            b.loss(LossModel.independent(PROBABILITY.read(node, label)));
-        }
-    };
-
+    private static final ValueType<Double> PROBABILITY = ValueTypes.probability();
+    private static final ValueType<Long> DURATION = ValueTypes.duration();
     private static final ValueType<List<Integer>> PORTS =
             ValueTypes.listOf(ValueTypes.integer(PortSet.MIN_PORT, PortSet.MAX_PORT, "a port "));
 
-    private static final Key TCP = new Key() {
-        @Override
-        public String name() {
-            return "tcp";
+    private static final ValueType<LossModel> LOSS = ValueType.ofTree(
+            "a probability (0.2 or 20%), or {p: P, r: R} for loss in bursts", HostKeys::readLoss);
+    private static final ValueType<PortSet> TCP = ValueType.ofTree("{open: [PORT, ...]} with ports 1..65535",
+            HostKeys::readTcp);
+    private static final ValueType<TimelineSpec> TIMELINE = ValueType.ofTree(
+            "{repeat: true|false, steps: [{for: DURATION, SETTINGS...}, ...]}", HostKeys::readTimeline);
+
+    /** Every host setting, in {@link HostSetting#ALL}'s order, with the type that reads it. */
+    static final List<Key<?>> KEYS = List.of(
+            new Key<>(HostSetting.STATE, ValueTypes.choice(HostState.class)),
+            new Key<>(HostSetting.TTL, ValueTypes.integer(1, 255, "")),
+            new Key<>(HostSetting.DELAY, DURATION),
+            new Key<>(HostSetting.JITTER, DURATION),
+            new Key<>(HostSetting.DISTRIBUTION, ValueTypes.choice(JitterDistribution.class)),
+            new Key<>(HostSetting.REORDER, ValueTypes.bool()),
+            new Key<>(HostSetting.LOSS, LOSS),
+            new Key<>(HostSetting.DUPLICATE, PROBABILITY),
+            new Key<>(HostSetting.CORRUPT, PROBABILITY),
+            new Key<>(HostSetting.RATE, ValueTypes.rate()),
+            new Key<>(HostSetting.GATEWAY, ValueTypes.address()),
+            new Key<>(HostSetting.HOPS, ValueTypes.listOf(ValueTypes.address())),
+            new Key<>(HostSetting.TCP, TCP),
+            new Key<>(HostSetting.TIMELINE, TIMELINE));
+
+    static {
+        if (!KEYS.stream().map(Key::setting).toList().equals(HostSetting.ALL)) {
+            throw new IllegalStateException("HostKeys.KEYS must list HostSetting.ALL in order: " + HostSetting.ALL);
         }
+    }
 
-        @Override
-        public String describe() {
-            return "{open: [PORT, ...]} with ports 1..65535";
-        }
-
-        @Override
-        public void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
-            ConfigNode.Mapping m = mapping(node, label, "open");
-            checkKeys(m, label, List.of("open"));
-            b.tcpOpen(PortSet.of(PORTS.read(required(m, "open", label), label + ".open")));
-        }
-    };
-
-    private static final List<Key> SETTINGS = List.of(
-            key("state", ValueTypes.choice(HostState.class), HostSettings.Builder::state),
-            key("ttl", ValueTypes.integer(1, 255, ""), HostSettings.Builder::ttl),
-            key("delay", DURATION, HostSettings.Builder::delay),
-            key("jitter", DURATION, HostSettings.Builder::jitter),
-            key("distribution", ValueTypes.choice(JitterDistribution.class), HostSettings.Builder::distribution),
-            key("reorder", ValueTypes.bool(), HostSettings.Builder::reorder),
-            LOSS,
-            key("duplicate", PROBABILITY, HostSettings.Builder::duplicate),
-            key("corrupt", PROBABILITY, HostSettings.Builder::corrupt),
-            key("rate", ValueTypes.rate(), HostSettings.Builder::rate),
-            key("gateway", ValueTypes.address(), HostSettings.Builder::gateway),
-            key("hops", ValueTypes.listOf(ValueTypes.address()), HostSettings.Builder::hops),
-            TCP);
-
-    private static final Key TIMELINE = new Key() {
-        @Override
-        public String name() {
-            return "timeline";
-        }
-
-        @Override
-        public String describe() {
-            return "{repeat: true|false, steps: [{for: DURATION, SETTINGS...}, ...]}";
-        }
-
-        @Override
-        public void read(ConfigNode node, String label, HostSettings.Builder b) throws ConfigException {
-            ConfigNode.Mapping m = mapping(node, label, "repeat, steps");
-            checkKeys(m, label, List.of("repeat", "steps"));
-            boolean repeat = m.entries().containsKey("repeat")
-                    && ValueTypes.bool().read(m.entries().get("repeat"), label + ".repeat");
-            ConfigNode stepsNode = required(m, "steps", label);
-            if (!(stepsNode instanceof ConfigNode.Sequence) || ((ConfigNode.Sequence) stepsNode).items().isEmpty()) {
-                throw new ConfigException(stepsNode.where() + label + ".steps must be a list of steps, each "
-                        + "{for: DURATION, SETTINGS...}");
-            }
-            List<TimelineSpec.Step> steps = new ArrayList<>();
-            List<ConfigNode> items = ((ConfigNode.Sequence) stepsNode).items();
-            for (int i = 0; i < items.size(); i++) {
-                String stepLabel = label + ".steps[" + i + "]";
-                ConfigNode.Mapping step = mapping(items.get(i), stepLabel, "for, " + names(SETTINGS));
-                List<String> known = new ArrayList<>(List.of("for"));
-                known.addAll(namesList(SETTINGS));
-                checkKeys(step, stepLabel, known);
-                long nanos = DURATION.read(required(step, "for", stepLabel), stepLabel + ".for");
-                if (nanos <= 0) {
-                    throw new ConfigException(step.where() + stepLabel + ".for must be longer than 0");
-                }
-                HostSettings.Builder sb = HostSettings.builder();
-                readInto(step, stepLabel, SETTINGS, sb);
-                steps.add(new TimelineSpec.Step(nanos, sb.build()));
-            }
-            b.timeline(new TimelineSpec(steps, repeat));
-        }
-    };
-
-    /** The keys of a profile: every setting and a timeline. */
-    static final List<Key> PROFILE = concat(SETTINGS, List.of(TIMELINE));
+    /** The keys of a timeline step: every setting but the timeline. */
+    private static final List<Key<?>> STEP_KEYS = KEYS.stream()
+            .filter(k -> k.setting() != HostSetting.TIMELINE).toList();
     private static final List<String> HOST_ONLY = List.of("match", "profile", "stagger");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    private static final List<String> KEY_NAMES = namesList(KEYS);
+    private static final Set<String> KEY_NAMES_SET = new HashSet<>(KEY_NAMES);
+    /** For messages; joined once, not for every entry read. */
+    private static final String KEYS_TEXT = String.join(", ", KEY_NAMES);
+    /** What a timeline step may hold: its duration and every setting but the timeline. */
+    private static final List<String> STEP_KNOWN = concat(List.of("for"), namesList(STEP_KEYS));
+    private static final String STEP_KNOWN_TEXT = String.join(", ", STEP_KNOWN);
 
     private HostKeys() {
     }
 
-    private static List<Key> concat(List<Key> a, List<Key> b) {
-        List<Key> all = new ArrayList<>(a);
-        all.addAll(b);
-        return List.copyOf(all);
+    private static LossModel readLoss(ConfigNode node, String label) throws ConfigException {
+        if (node instanceof ConfigNode.Mapping) {
+            ConfigNode.Mapping m = (ConfigNode.Mapping) node;
+            checkKeys(m, label, List.of("p", "r"));
+            double p = PROBABILITY.read(required(m, "p", label), join(label, "p"));
+            double r = PROBABILITY.read(required(m, "r", label), join(label, "r"));
+            try {
+                return LossModel.bursts(p, r);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(node.where() + label + ": " + e.getMessage(), label);
+            }
+        }
+        return LossModel.independent(PROBABILITY.read(node, label));
     }
 
-    /** The names of a profile's keys, in order: for messages, help and the documented file's test. */
-    public static List<String> profileKeys() {
-        return namesList(PROFILE);
+    private static PortSet readTcp(ConfigNode node, String label) throws ConfigException {
+        ConfigNode.Mapping m = mapping(node, label, "open");
+        checkKeys(m, label, List.of("open"));
+        return PortSet.of(PORTS.read(required(m, "open", label), label + ".open"));
     }
 
-    /** The keys of a {@code hosts} entry: {@code match}, {@code profile}, {@code stagger} and a profile's keys. */
-    public static List<String> hostKeys() {
-        List<String> keys = new ArrayList<>(List.of("match", "profile", "stagger"));
-        keys.addAll(profileKeys());
-        return keys;
+    private static TimelineSpec readTimeline(ConfigNode node, String label) throws ConfigException {
+        ConfigNode.Mapping m = mapping(node, label, "repeat, steps");
+        checkKeys(m, label, List.of("repeat", "steps"));
+        boolean repeat = m.entries().containsKey("repeat")
+                && ValueTypes.bool().read(m.entries().get("repeat"), label + ".repeat");
+        ConfigNode stepsNode = required(m, "steps", label);
+        if (!(stepsNode instanceof ConfigNode.Sequence) || ((ConfigNode.Sequence) stepsNode).items().isEmpty()) {
+            throw new ConfigException(stepsNode.where() + label + ".steps must be a list of steps, each "
+                    + "{for: DURATION, SETTINGS...}");
+        }
+        List<TimelineSpec.Step> steps = new ArrayList<>();
+        List<ConfigNode> items = ((ConfigNode.Sequence) stepsNode).items();
+        for (int i = 0; i < items.size(); i++) {
+            String stepLabel = label + ".steps[" + i + "]";
+            ConfigNode.Mapping step = mapping(items.get(i), stepLabel, STEP_KNOWN_TEXT);
+            checkKeys(step, stepLabel, STEP_KNOWN);
+            long nanos = DURATION.read(required(step, "for", stepLabel), stepLabel + ".for");
+            if (nanos <= 0) {
+                throw new ConfigException(step.where() + stepLabel + ".for must be longer than 0");
+            }
+            HostSettings.Builder sb = HostSettings.builder();
+            readInto(step, stepLabel, STEP_KEYS, sb);
+            steps.add(new TimelineSpec.Step(nanos, sb.build()));
+        }
+        return new TimelineSpec(steps, repeat);
     }
 
     /**
@@ -202,11 +145,11 @@ public final class HostKeys {
      * @param extra other keys the mapping may hold, which this ignores
      */
     public static HostSettings readSettings(ConfigNode node, String label, List<String> extra) throws ConfigException {
-        ConfigNode.Mapping m = mapping(node, label, PROFILE_KEYS);
+        ConfigNode.Mapping m = mapping(node, label, KEYS_TEXT);
         for (String key : m.entries().keySet()) {
-            if (!PROFILE_NAMES_SET.contains(key) && !extra.contains(key)) {
+            if (!KEY_NAMES_SET.contains(key) && !extra.contains(key)) {
                 List<String> known = new ArrayList<>(extra);
-                known.addAll(PROFILE_NAMES);
+                known.addAll(KEY_NAMES);
                 checkKeys(m, label, known);
             }
         }
@@ -214,14 +157,9 @@ public final class HostKeys {
             return HostSettings.EMPTY; // the common host entry: a match and a profile, nothing of its own
         }
         HostSettings.Builder b = HostSettings.builder();
-        readInto(m, label, PROFILE, b);
+        readInto(m, label, KEYS, b);
         return b.build();
     }
-
-    private static final Set<String> PROFILE_NAMES_SET = new HashSet<>(namesList(PROFILE));
-    private static final List<String> PROFILE_NAMES = namesList(PROFILE);
-    /** For messages; joined once, not for every entry read. */
-    private static final String PROFILE_KEYS = names(PROFILE);
 
     private static int extraCount(ConfigNode.Mapping m, List<String> extra) {
         int n = 0;
@@ -233,9 +171,9 @@ public final class HostKeys {
         return n;
     }
 
-    private static void readInto(ConfigNode.Mapping m, String label, List<Key> keys, HostSettings.Builder b)
+    private static void readInto(ConfigNode.Mapping m, String label, List<Key<?>> keys, HostSettings.Builder b)
             throws ConfigException {
-        for (Key k : keys) {
+        for (Key<?> k : keys) {
             ConfigNode v = m.entries().get(k.name());
             if (v != null) {
                 k.read(v, join(label, k.name()), b);
@@ -245,67 +183,41 @@ public final class HostKeys {
 
     /** The {@code profiles} mapping: names to settings. */
     static ValueType<Map<String, HostSettings>> profilesType() {
-        return new ValueType<>() {
-            @Override
-            public Map<String, HostSettings> parse(String text) {
-                throw new IllegalArgumentException("must be a mapping of profile names to settings");
+        return ValueType.ofTree("a mapping of profile names to settings", (node, name) -> {
+            if (node instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) node).isNull()) {
+                return Map.of();
             }
-
-            @Override
-            public Map<String, HostSettings> read(ConfigNode node, String name) throws ConfigException {
-                if (node instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) node).isNull()) {
-                    return Map.of();
+            ConfigNode.Mapping m = mapping(node, name, "profile names");
+            Map<String, HostSettings> profiles = new LinkedHashMap<>();
+            for (Map.Entry<String, ConfigNode> e : m.entries().entrySet()) {
+                String profile = e.getKey();
+                if (!NAME.matcher(profile).matches()) {
+                    throw new ConfigException(m.whereKey(profile) + name + ": '" + profile + "' is not a profile "
+                            + "name (letters, digits, '-', '_' and '.')");
                 }
-                ConfigNode.Mapping m = mapping(node, name, "profile names");
-                Map<String, HostSettings> profiles = new LinkedHashMap<>();
-                for (Map.Entry<String, ConfigNode> e : m.entries().entrySet()) {
-                    String profile = e.getKey();
-                    if (!NAME.matcher(profile).matches()) {
-                        throw new ConfigException(m.whereKey(profile) + name + ": '" + profile + "' is not a profile "
-                                + "name (letters, digits, '-', '_' and '.')");
-                    }
-                    profiles.put(profile, readSettings(e.getValue(), name + "." + profile, List.of()));
-                }
-                return profiles;
+                profiles.put(profile, readSettings(e.getValue(), name + "." + profile, List.of()));
             }
-
-            @Override
-            public String describe() {
-                return "a mapping of profile names to settings";
-            }
-        };
+            return profiles;
+        });
     }
 
     /** The {@code hosts} list. */
     static ValueType<List<HostSpec>> hostsType() {
-        return new ValueType<>() {
-            @Override
-            public List<HostSpec> parse(String text) {
-                throw new IllegalArgumentException("must be a list of host entries");
+        return ValueType.ofTree("a list of host entries", (node, name) -> {
+            if (node instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) node).isNull()) {
+                return List.of();
             }
-
-            @Override
-            public List<HostSpec> read(ConfigNode node, String name) throws ConfigException {
-                if (node instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) node).isNull()) {
-                    return List.of();
-                }
-                if (!(node instanceof ConfigNode.Sequence)) {
-                    throw new ConfigException(node.where() + name + " must be a list of entries such as "
-                            + "{match: 198.18.0.10, profile: far-away}, not " + node.kind());
-                }
-                List<HostSpec> hosts = new ArrayList<>();
-                List<ConfigNode> items = ((ConfigNode.Sequence) node).items();
-                for (int i = 0; i < items.size(); i++) {
-                    hosts.add(readHost(items.get(i), name + "[" + i + "]"));
-                }
-                return hosts;
+            if (!(node instanceof ConfigNode.Sequence)) {
+                throw new ConfigException(node.where() + name + " must be a list of entries such as "
+                        + "{match: 198.18.0.10, profile: far-away}, not " + node.kind());
             }
-
-            @Override
-            public String describe() {
-                return "a list of host entries";
+            List<HostSpec> hosts = new ArrayList<>();
+            List<ConfigNode> items = ((ConfigNode.Sequence) node).items();
+            for (int i = 0; i < items.size(); i++) {
+                hosts.add(readHost(items.get(i), name + "[" + i + "]"));
             }
-        };
+            return hosts;
+        });
     }
 
     /** One {@code hosts} entry (also the body of an admin API request that defines one). */
@@ -378,20 +290,13 @@ public final class HostKeys {
         }
     }
 
-    private static List<String> namesList(List<Key> keys) {
-        List<String> names = new ArrayList<>();
-        for (Key k : keys) {
-            names.add(k.name());
-        }
-        return names;
+    private static List<String> namesList(List<Key<?>> keys) {
+        return keys.stream().map(Key::name).toList();
     }
 
-    private static String names(List<Key> keys) {
-        return String.join(", ", namesList(keys));
-    }
-
-    /** For messages: a duration as the file would say it. */
-    static String format(long nanos) {
-        return Durations.format(nanos);
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 }

@@ -17,6 +17,7 @@ public final class Setting<T> {
     private final T defaultValue;
     private final String defaultText;
     private final String help;
+    private final boolean restartOnly;
 
     private Setting(Builder<T> b) {
         this.key = b.key;
@@ -27,6 +28,7 @@ public final class Setting<T> {
         this.defaultText = b.defaultText != null ? b.defaultText
                 : b.defaultValue == null ? "none" : b.type.format(b.defaultValue);
         this.help = b.help;
+        this.restartOnly = b.restartOnly;
     }
 
     static <T> Builder<T> define(String key, ValueType<T> type) {
@@ -77,6 +79,14 @@ public final class Setting<T> {
         return help;
     }
 
+    /**
+     * Whether only a restart changes it (it shapes the interface, the event loops or the HTTP server): a reload that
+     * changes it is refused whole.
+     */
+    public boolean restartOnly() {
+        return restartOnly;
+    }
+
     @Override
     public String toString() {
         return key;
@@ -90,6 +100,7 @@ public final class Setting<T> {
         private T defaultValue;
         private String defaultText;
         private String help = "";
+        private boolean restartOnly;
 
         private Builder(String key, ValueType<T> type) {
             this.key = Objects.requireNonNull(key);
@@ -115,6 +126,11 @@ public final class Setting<T> {
 
         Builder<T> help(String help) {
             this.help = help;
+            return this;
+        }
+
+        Builder<T> restartOnly() {
+            this.restartOnly = true;
             return this;
         }
 

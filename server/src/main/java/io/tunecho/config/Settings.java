@@ -25,6 +25,7 @@ public final class Settings {
             .option("--interface", "NAME")
             .defaultValue("tun0")
             .help("interface to create or attach to")
+            .restartOnly()
             .build();
 
     public static final Setting<IpCidr> INTERFACE_ADDRESS = Setting.define("interface.address",
@@ -32,6 +33,7 @@ public final class Settings {
             .option("--address", "CIDR")
             .defaultValue(IpCidr.parse("198.18.0.1/24"))
             .help("the kernel's IPv4 address and prefix on the interface")
+            .restartOnly()
             .build();
 
     public static final Setting<IpCidr> INTERFACE_ADDRESS6 = Setting.define("interface.address6",
@@ -39,6 +41,7 @@ public final class Settings {
             .option("--address6", "CIDR")
             .defaultText("none: IPv4 only")
             .help("the kernel's IPv6 address and prefix on the interface; its subnet is answered too")
+            .restartOnly()
             .build();
 
     public static final Setting<Integer> INTERFACE_MTU = Setting.define("interface.mtu",
@@ -46,6 +49,7 @@ public final class Settings {
             .option("--mtu", "N")
             .defaultValue(1500)
             .help("interface MTU")
+            .restartOnly()
             .build();
 
     public static final Setting<Integer> INTERFACE_QUEUES = Setting.define("interface.queues",
@@ -53,6 +57,7 @@ public final class Settings {
             .option("--queues", "N")
             .defaultValue(1)
             .help("queues of the TUN device, each read on its own thread")
+            .restartOnly()
             .build();
 
     public static final Setting<Integer> INTERFACE_TXQUEUELEN = Setting.define("interface.txqueuelen",
@@ -60,18 +65,21 @@ public final class Settings {
             .option("--txqueuelen", "N")
             .defaultValue(DEFAULT_TXQUEUELEN)
             .help("packets the kernel queues for tunecho before it drops (the interface's txqueuelen)")
+            .restartOnly()
             .build();
 
     public static final Setting<Boolean> INTERFACE_RECREATE = Setting.define("interface.recreate", ValueTypes.bool())
             .defaultValue(false)
             .help("when the interface is deleted under tunecho, create it again (every second until it can) instead "
                     + "of stopping with exit code 1")
+            .restartOnly()
             .build();
 
     public static final Setting<Transport> TRANSPORT = Setting.define("transport", ValueTypes.choice(Transport.class))
             .option("--transport", "T")
             .defaultValue(Transport.EPOLL)
             .help("how the event loops do I/O (falls back to epoll where io_uring is missing)")
+            .restartOnly()
             .build();
 
     public static final Setting<List<IpCidr>> ANSWER = Setting.define("answer", ValueTypes.listOf(ValueTypes.cidr()))
@@ -95,18 +103,21 @@ public final class Settings {
             .option("--seed", "N")
             .defaultText("a new one each run")
             .help("seed of the random decisions (loss, jitter, duplicates): the same seed gives the same decisions")
+            .restartOnly()
             .build();
 
     public static final Setting<Integer> MAX_DELAYED = Setting.define("max-delayed",
                     ValueTypes.integer(1, 10_000_000, ""))
             .defaultValue(DEFAULT_MAX_DELAYED)
             .help("delayed replies held at most, per queue; more are dropped and counted")
+            .restartOnly()
             .build();
 
     public static final Setting<String> USER = Setting.define("user", ValueTypes.userName())
             .option("--user", "NAME")
             .defaultText("none: keep running as the user that started it")
             .help("once the interface is set up, drop to this user and its group, without any capability")
+            .restartOnly()
             .build();
 
     public static final Setting<Double> LIMITS_REPLIES = Setting.define("limits.replies-per-second",
@@ -114,72 +125,85 @@ public final class Settings {
             .defaultText("none: no limit")
             .help("the most answers per second in all (a token bucket, like the kernel's icmp_msgs_per_sec); the "
                     + "excess is dropped and counted")
+            .restartOnly()
             .build();
 
     public static final Setting<Double> LIMITS_REPLIES_PER_SOURCE = Setting.define("limits.replies-per-source",
                     ValueTypes.rate())
             .defaultText("none: no limit")
             .help("the most answers per second to one source address; the excess is dropped and counted")
+            .restartOnly()
             .build();
 
     public static final Setting<String> HTTP_ADDRESS = Setting.define("http.address", ValueTypes.listenAddress())
             .defaultValue("127.0.0.1")
             .help("the address the HTTP server (admin API, metrics, lab page) listens on")
+            .restartOnly()
             .build();
 
     public static final Setting<Integer> HTTP_PORT = Setting.define("http.port", ValueTypes.integer(1, 65535, ""))
             .defaultText("none: no HTTP server")
             .help("the HTTP server's port; setting it turns the server on")
+            .restartOnly()
             .build();
 
     public static final Setting<String> HTTP_TOKEN = Setting.define("http.token", ValueTypes.token())
             .defaultText("none")
             .help("the bearer token every /api request needs (Authorization: Bearer TOKEN)")
+            .restartOnly()
             .build();
 
     public static final Setting<Boolean> HTTP_ALLOW_OPEN = Setting.define("http.allow-open", ValueTypes.bool())
             .defaultValue(false)
             .help("listen on an address other than loopback without a token (anyone who reaches it can change hosts)")
+            .restartOnly()
             .build();
 
     public static final Setting<Boolean> HTTP_PROTECT_METRICS = Setting.define("http.protect-metrics",
                     ValueTypes.bool())
             .defaultValue(false)
             .help("ask for the token on /metrics and /health too")
+            .restartOnly()
             .build();
 
     public static final Setting<java.nio.file.Path> CAPTURE_FILE = Setting.define("capture.file", ValueTypes.path())
             .option("--capture", "FILE")
             .defaultText("none: no capture")
             .help("write what tunecho reads and writes to a pcap file (tcpdump -r, Wireshark)")
+            .restartOnly()
             .build();
 
     public static final Setting<Long> CAPTURE_MAX_SIZE = Setting.define("capture.max-size", ValueTypes.size())
             .defaultValue(100L * 1024 * 1024)
             .defaultText("100MB")
             .help("the capture stops when its file reaches this size")
+            .restartOnly()
             .build();
 
     public static final Setting<java.nio.file.Path> EVENTS_FILE = Setting.define("events.file", ValueTypes.path())
             .defaultText("none")
             .help("append every change of host behaviour to this file, one JSON object per line")
+            .restartOnly()
             .build();
 
     public static final Setting<Integer> EVENTS_KEEP = Setting.define("events.keep",
                     ValueTypes.integer(1, 1_000_000, ""))
             .defaultValue(1000)
             .help("how many recent changes GET /api/events keeps")
+            .restartOnly()
             .build();
 
     public static final Setting<LogFormat> LOG_FORMAT = Setting.define("log.format", ValueTypes.choice(LogFormat.class))
             .defaultValue(LogFormat.TEXT)
             .help("the log's format: text (readable lines) or json (one JSON object per line, logback's JsonEncoder)")
+            .restartOnly()
             .build();
 
     public static final Setting<Long> LOG_SUMMARY_INTERVAL = Setting.define("log.summary-interval",
                     ValueTypes.duration())
             .defaultText("none")
             .help("log a summary line of the counters this often")
+            .restartOnly()
             .build();
 
     /** Every setting, in the order of the help text and the config file. */

@@ -1,80 +1,66 @@
 package io.tunecho.config;
 
 import io.tunecho.device.InterfaceName;
+import io.tunecho.hosts.Durations;
+import io.tunecho.wire.IpAddresses;
 import io.tunecho.wire.IpCidr;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** The value types of tunecho's settings; each checks its rules in one place. */
 public final class ValueTypes {
+    /** The longest duration a setting takes: a day. */
+    private static final long MAX_DURATION_NANOS = 86_400_000_000_000L;
+    private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
     private ValueTypes() {
     }
 
     /** An integer within {@code min..max}; {@code noun} names it in messages ("an MTU of"). */
     public static ValueType<Integer> integer(int min, int max, String noun) {
-        return new ValueType<>() {
-            @Override
-            public Integer parse(String text) {
-                String t = text.trim();
-                int v;
-                try {
-                    v = Integer.parseInt(t);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + t + "' is not a number; give " + describe());
-                }
-                if (v < min || v > max) {
-                    throw new IllegalArgumentException(v + " is out of range; give " + describe());
-                }
-                return v;
+        String range = noun + min + ".." + max;
+        return ValueType.of(range, text -> {
+            String t = text.trim();
+            int v;
+            try {
+                v = Integer.parseInt(t);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + t + "' is not a number; give " + range);
             }
-
-            @Override
-            public String describe() {
-                return noun + min + ".." + max;
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(v + " is out of range; give " + range);
             }
-        };
+            return v;
+        });
     }
 
     /** A Linux interface name ({@link InterfaceName}'s rules). */
     public static ValueType<String> interfaceName() {
-        return new ValueType<>() {
-            @Override
-            public String parse(String text) {
-                String name = text.trim();
-                String problem = InterfaceName.problem(name);
-                if (problem != null) {
-                    throw new IllegalArgumentException(name.isEmpty() ? "is empty; give an interface name such as tun0"
-                            : "'" + name + "' " + problem);
-                }
-                return name;
+        return ValueType.of("an interface name of 1.." + InterfaceName.MAX_LENGTH + " characters", text -> {
+            String name = text.trim();
+            String problem = InterfaceName.problem(name);
+            if (problem != null) {
+                throw new IllegalArgumentException(name.isEmpty() ? "is empty; give an interface name such as tun0"
+                        : "'" + name + "' " + problem);
             }
-
-            @Override
-            public String describe() {
-                return "an interface name of 1.." + InterfaceName.MAX_LENGTH + " characters";
-            }
-        };
+            return name;
+        });
     }
 
     /** An address or CIDR of either family ({@code 198.18.0.7}, {@code 203.0.113.0/24}, {@code fd00::/64}). */
     public static ValueType<IpCidr> cidr() {
-        return new ValueType<>() {
-            @Override
-            public IpCidr parse(String text) {
-                try {
-                    return IpCidr.parse(text);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(e.getMessage());
-                }
+        return ValueType.of("an address or CIDR such as 198.18.0.0/24", text -> {
+            try {
+                return IpCidr.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage());
             }
-
-            @Override
-            public String describe() {
-                return "an address or CIDR such as 198.18.0.0/24";
-            }
-        };
+        });
     }
 
     /**
@@ -82,469 +68,311 @@ public final class ValueTypes {
      * not the subnet's network or broadcast address.
      */
     public static ValueType<IpCidr> ipv4InterfaceAddress() {
-        return new ValueType<>() {
-            @Override
-            public IpCidr parse(String text) {
-                String t = text.trim();
-                if (t.indexOf('/') < 0) {
-                    throw new IllegalArgumentException("'" + t + "' needs a prefix length, e.g. " + t + "/24");
-                }
-                IpCidr a = IpCidr.parse(t);
-                if (!a.isIpv4()) {
-                    throw new IllegalArgumentException("'" + t + "' is not an IPv4 address");
-                }
-                String example = IpCidr.ipv4(a.ipv4Network() + 1, a.prefixLength()).toString();
-                if (a.prefixLength() <= 30 && a.ipv4Address() == a.ipv4Network()) {
-                    throw new IllegalArgumentException(a + " is its subnet's network address; use a host address such as "
-                            + example);
-                }
-                if (a.prefixLength() <= 30 && a.ipv4Address() == a.ipv4Broadcast()) {
-                    throw new IllegalArgumentException(a + " is its subnet's broadcast address; use a host address such "
-                            + "as " + example);
-                }
-                return a;
+        return ValueType.of("an IPv4 address with its prefix length, such as 198.18.0.1/24", text -> {
+            String t = text.trim();
+            if (t.indexOf('/') < 0) {
+                throw new IllegalArgumentException("'" + t + "' needs a prefix length, e.g. " + t + "/24");
             }
-
-            @Override
-            public String describe() {
-                return "an IPv4 address with its prefix length, such as 198.18.0.1/24";
+            IpCidr a = IpCidr.parse(t);
+            if (!a.isIpv4()) {
+                throw new IllegalArgumentException("'" + t + "' is not an IPv4 address");
             }
-        };
+            String example = IpCidr.ipv4(a.ipv4Network() + 1, a.prefixLength()).toString();
+            if (a.prefixLength() <= 30 && a.ipv4Address() == a.ipv4Network()) {
+                throw new IllegalArgumentException(a + " is its subnet's network address; use a host address such as "
+                        + example);
+            }
+            if (a.prefixLength() <= 30 && a.ipv4Address() == a.ipv4Broadcast()) {
+                throw new IllegalArgumentException(a + " is its subnet's broadcast address; use a host address such "
+                        + "as " + example);
+            }
+            return a;
+        });
     }
 
     /** An interface's IPv6 address with its prefix length ({@code fd00:198:18::1/64}): not the subnet's first. */
     public static ValueType<IpCidr> ipv6InterfaceAddress() {
-        return new ValueType<>() {
-            @Override
-            public IpCidr parse(String text) {
-                String t = text.trim();
-                if (t.indexOf('/') < 0) {
-                    throw new IllegalArgumentException("'" + t + "' needs a prefix length, e.g. " + t + "/64");
-                }
-                IpCidr a = IpCidr.parse(t);
-                if (!a.isIpv6()) {
-                    throw new IllegalArgumentException("'" + t + "' is not an IPv6 address");
-                }
-                if (a.prefixLength() < 127 && a.isNetworkAddress()) {
-                    throw new IllegalArgumentException(a + " is its subnet's first address (the subnet-router anycast "
-                            + "address); use a host address such as " + IpCidr.ipv6(a.high(), a.low() + 1,
-                            a.prefixLength()));
-                }
-                long hi = a.high();
-                if ((hi >>> 56) == 0xFF || io.tunecho.wire.IpAddresses.isIpv6Loopback(hi, a.low())
-                        || (hi & 0xFFC0_0000_0000_0000L) == 0xFE80_0000_0000_0000L) {
-                    throw new IllegalArgumentException(a + " is a multicast, loopback or link-local address; use a "
-                            + "unique local (fd00::/8) or global address");
-                }
-                return a;
+        return ValueType.of("an IPv6 address with its prefix length, such as fd00:198:18::1/64", text -> {
+            String t = text.trim();
+            if (t.indexOf('/') < 0) {
+                throw new IllegalArgumentException("'" + t + "' needs a prefix length, e.g. " + t + "/64");
             }
-
-            @Override
-            public String describe() {
-                return "an IPv6 address with its prefix length, such as fd00:198:18::1/64";
+            IpCidr a = IpCidr.parse(t);
+            if (!a.isIpv6()) {
+                throw new IllegalArgumentException("'" + t + "' is not an IPv6 address");
             }
-        };
+            if (a.prefixLength() < 127 && a.isNetworkAddress()) {
+                throw new IllegalArgumentException(a + " is its subnet's first address (the subnet-router anycast "
+                        + "address); use a host address such as " + IpCidr.ipv6(a.high(), a.low() + 1,
+                        a.prefixLength()));
+            }
+            long hi = a.high();
+            if ((hi >>> 56) == 0xFF || IpAddresses.isIpv6Loopback(hi, a.low())
+                    || (hi & 0xFFC0_0000_0000_0000L) == 0xFE80_0000_0000_0000L) {
+                throw new IllegalArgumentException(a + " is a multicast, loopback or link-local address; use a "
+                        + "unique local (fd00::/8) or global address");
+            }
+            return a;
+        });
     }
 
     /**
      * A list of values: in a file a YAML list (or a single value), on the command line a comma-separated list.
      */
     public static <T> ValueType<List<T>> listOf(ValueType<T> item) {
-        return new ValueType<>() {
-            @Override
-            public List<T> parse(String text) {
-                List<T> values = new ArrayList<>();
-                for (String part : text.split(",")) {
-                    if (!part.isBlank()) {
-                        values.add(item.parse(part));
-                    }
+        return new DefinedType<>("a list of " + item.describe(), text -> {
+            List<T> values = new ArrayList<>();
+            for (String part : text.split(",")) {
+                if (!part.isBlank()) {
+                    values.add(item.parse(part));
                 }
-                if (values.isEmpty()) {
-                    throw new IllegalArgumentException("needs at least one value: " + item.describe());
-                }
-                return List.copyOf(values);
             }
-
-            @Override
-            public List<T> read(ConfigNode node, String name) throws ConfigException {
-                if (node instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) node).isNull()) {
-                    return List.of();
-                }
-                if (node instanceof ConfigNode.Scalar) {
-                    return List.of(item.read(node, name));
-                }
-                if (!(node instanceof ConfigNode.Sequence)) {
-                    throw new ConfigException(node.where() + name + " must be a list of " + item.describe()
-                            + ", not " + node.kind());
-                }
-                List<T> values = new ArrayList<>();
-                for (ConfigNode n : ((ConfigNode.Sequence) node).items()) {
-                    values.add(item.read(n, name));
-                }
-                return List.copyOf(values);
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("needs at least one value: " + item.describe());
             }
-
-            @Override
-            public String describe() {
-                return "a list of " + item.describe();
+            return List.copyOf(values);
+        }, values -> {
+            StringBuilder sb = new StringBuilder();
+            for (T v : values) {
+                sb.append(sb.length() == 0 ? "" : ",").append(item.format(v));
             }
-
-            @Override
-            public String format(List<T> value) {
-                StringBuilder sb = new StringBuilder();
-                for (T v : value) {
-                    sb.append(sb.length() == 0 ? "" : ",").append(item.format(v));
-                }
-                return sb.toString();
+            return sb.toString();
+        }, (node, name) -> {
+            if (node instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) node).isNull()) {
+                return List.of();
             }
-        };
+            if (node instanceof ConfigNode.Scalar) {
+                return List.of(item.read(node, name));
+            }
+            if (!(node instanceof ConfigNode.Sequence)) {
+                throw new ConfigException(node.where() + name + " must be a list of " + item.describe()
+                        + ", not " + node.kind());
+            }
+            List<T> values = new ArrayList<>();
+            for (ConfigNode n : ((ConfigNode.Sequence) node).items()) {
+                values.add(item.read(n, name));
+            }
+            return List.copyOf(values);
+        });
     }
 
     /** One of an enum's values, written as its {@code toString()} (lower case). */
     public static <E extends Enum<E>> ValueType<E> choice(Class<E> type) {
         E[] values = type.getEnumConstants();
-        return new ValueType<>() {
-            @Override
-            public E parse(String text) {
-                String t = text.trim();
-                for (E e : values) {
-                    if (e.toString().equals(t)) {
-                        return e;
-                    }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i == 0 ? "" : i == values.length - 1 ? " or " : ", ").append(values[i]);
+        }
+        String choices = sb.toString();
+        return ValueType.of(choices, text -> {
+            String t = text.trim();
+            for (E e : values) {
+                if (e.toString().equals(t)) {
+                    return e;
                 }
-                throw new IllegalArgumentException("'" + t + "' is not valid; give " + describe());
             }
-
-            @Override
-            public String describe() {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < values.length; i++) {
-                    sb.append(i == 0 ? "" : i == values.length - 1 ? " or " : ", ").append(values[i]);
-                }
-                return sb.toString();
-            }
-        };
+            throw new IllegalArgumentException("'" + t + "' is not valid; give " + choices);
+        });
     }
 
     /** A user name to run as (1 to 32 letters, digits, '_', '-', '.'); looked up on the system when it is used. */
     public static ValueType<String> userName() {
-        return new ValueType<>() {
-            @Override
-            public String parse(String text) {
-                String v = text.trim();
-                if (v.isEmpty() || v.length() > 32 || v.startsWith("-")) {
-                    throw new IllegalArgumentException("'" + v + "' is not a user name; give 1 to 32 characters such "
-                            + "as nobody");
-                }
-                for (int i = 0; i < v.length(); i++) {
-                    char c = v.charAt(i);
-                    if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-                            || c == '.' || c == '$' && i == v.length() - 1)) {
-                        throw new IllegalArgumentException("'" + v + "' is not a user name; use letters, digits, '_', "
-                                + "'-', '.'");
-                    }
-                }
-                return v;
+        return ValueType.of("a user name such as nobody", text -> {
+            String v = text.trim();
+            if (v.isEmpty() || v.length() > 32 || v.startsWith("-")) {
+                throw new IllegalArgumentException("'" + v + "' is not a user name; give 1 to 32 characters such "
+                        + "as nobody");
             }
-
-            @Override
-            public String describe() {
-                return "a user name such as nobody";
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+                        || c == '.' || c == '$' && i == v.length() - 1)) {
+                    throw new IllegalArgumentException("'" + v + "' is not a user name; use letters, digits, '_', "
+                            + "'-', '.'");
+                }
             }
-        };
+            return v;
+        });
     }
 
     /** A probability: {@code 0.2} or {@code 20%}. */
     public static ValueType<Double> probability() {
-        return new ValueType<>() {
-            @Override
-            public Double parse(String text) {
-                String t = text.trim();
-                double v;
-                try {
-                    v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
-                            : Double.parseDouble(t);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + t + "' is not a probability; give " + describe());
-                }
-                if (!(v >= 0 && v <= 1)) {
-                    throw new IllegalArgumentException("'" + t + "' is out of range; give " + describe());
-                }
-                return v;
+        String valid = "a probability such as 0.2 or 20% (0..1, 0%..100%)";
+        return ValueType.of(valid, text -> {
+            String t = text.trim();
+            double v;
+            try {
+                v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
+                        : Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + t + "' is not a probability; give " + valid);
             }
-
-            @Override
-            public String describe() {
-                return "a probability such as 0.2 or 20% (0..1, 0%..100%)";
+            if (!(v >= 0 && v <= 1)) {
+                throw new IllegalArgumentException("'" + t + "' is out of range; give " + valid);
             }
-        };
+            return v;
+        });
     }
 
     /** A duration: {@code 250us}, {@code 20ms}, {@code 1.5s}; at most a day. */
     public static ValueType<Long> duration() {
-        return new ValueType<>() {
-            @Override
-            public Long parse(String text) {
-                long nanos = io.tunecho.hosts.Durations.parse(text);
-                if (nanos > 86_400_000_000_000L) {
-                    throw new IllegalArgumentException("'" + text.trim() + "' is longer than a day");
-                }
-                return nanos;
+        return ValueType.of("a duration such as 250us, 20ms or 1.5s", text -> {
+            long nanos = Durations.parse(text);
+            if (nanos > MAX_DURATION_NANOS) {
+                throw new IllegalArgumentException("'" + text.trim() + "' is longer than a day");
             }
-
-            @Override
-            public String describe() {
-                return "a duration such as 250us, 20ms or 1.5s";
-            }
-
-            @Override
-            public String format(Long value) {
-                return io.tunecho.hosts.Durations.format(value);
-            }
-        };
+            return nanos;
+        }, Durations::format);
     }
 
     /** {@code true} or {@code false}. */
     public static ValueType<Boolean> bool() {
-        return new ValueType<>() {
-            @Override
-            public Boolean parse(String text) {
-                String t = text.trim();
-                if (t.equals("true")) {
-                    return true;
-                }
-                if (t.equals("false")) {
-                    return false;
-                }
-                throw new IllegalArgumentException("'" + t + "' is not true or false");
+        return ValueType.of("true or false", text -> {
+            String t = text.trim();
+            if (t.equals("true")) {
+                return true;
             }
-
-            @Override
-            public String describe() {
-                return "true or false";
+            if (t.equals("false")) {
+                return false;
             }
-        };
+            throw new IllegalArgumentException("'" + t + "' is not true or false");
+        });
     }
 
     /** A rate: replies per second, more than 0 ({@code 10} or {@code 10/s}). */
     public static ValueType<Double> rate() {
-        return new ValueType<>() {
-            @Override
-            public Double parse(String text) {
-                String t = text.trim();
-                String n = t.endsWith("/s") ? t.substring(0, t.length() - 2).trim() : t;
-                double v;
-                try {
-                    v = Double.parseDouble(n);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + t + "' is not a rate; give " + describe());
-                }
-                if (!(v > 0 && v <= 1e9)) {
-                    throw new IllegalArgumentException("'" + t + "' is out of range; give " + describe());
-                }
-                return v;
+        String valid = "replies per second, such as 10 or 0.5";
+        return ValueType.of(valid, text -> {
+            String t = text.trim();
+            String n = t.endsWith("/s") ? t.substring(0, t.length() - 2).trim() : t;
+            double v;
+            try {
+                v = Double.parseDouble(n);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + t + "' is not a rate; give " + valid);
             }
-
-            @Override
-            public String describe() {
-                return "replies per second, such as 10 or 0.5";
+            if (!(v > 0 && v <= 1e9)) {
+                throw new IllegalArgumentException("'" + t + "' is out of range; give " + valid);
             }
-        };
+            return v;
+        });
     }
 
     /** A single IPv4 address. */
     public static ValueType<IpCidr> ipv4Address() {
-        return new ValueType<>() {
-            @Override
-            public IpCidr parse(String text) {
-                IpCidr a = IpCidr.parse(text);
-                if (!a.isIpv4() || !a.isSingleAddress()) {
-                    throw new IllegalArgumentException("'" + text.trim() + "' is not a single IPv4 address");
-                }
-                return a;
+        return ValueType.of("an IPv4 address such as 198.18.0.254", text -> {
+            IpCidr a = IpCidr.parse(text);
+            if (!a.isIpv4() || !a.isSingleAddress()) {
+                throw new IllegalArgumentException("'" + text.trim() + "' is not a single IPv4 address");
             }
-
-            @Override
-            public String describe() {
-                return "an IPv4 address such as 198.18.0.254";
-            }
-        };
+            return a;
+        });
     }
-
-    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     /** A single address of either family. */
     public static ValueType<IpCidr> address() {
-        return new ValueType<>() {
-            @Override
-            public IpCidr parse(String text) {
-                IpCidr a = IpCidr.parse(text);
-                if (!a.isSingleAddress()) {
-                    throw new IllegalArgumentException("'" + text.trim() + "' is not a single address");
-                }
-                return a;
+        return ValueType.of("an address such as 198.18.0.254 or fd00::fe", text -> {
+            IpCidr a = IpCidr.parse(text);
+            if (!a.isSingleAddress()) {
+                throw new IllegalArgumentException("'" + text.trim() + "' is not a single address");
             }
-
-            @Override
-            public String describe() {
-                return "an address such as 198.18.0.254 or fd00::fe";
-            }
-        };
+            return a;
+        });
     }
 
     /** A name: letters, digits, '-', '_' and '.'. */
     public static ValueType<String> word() {
-        return new ValueType<>() {
-            @Override
-            public String parse(String text) {
-                String t = text.trim();
-                if (!WORD.matcher(t).matches()) {
-                    throw new IllegalArgumentException("'" + t + "' is not a name (letters, digits, '-', '_', '.')");
-                }
-                return t;
+        return ValueType.of("a name", text -> {
+            String t = text.trim();
+            if (!WORD.matcher(t).matches()) {
+                throw new IllegalArgumentException("'" + t + "' is not a name (letters, digits, '-', '_', '.')");
             }
-
-            @Override
-            public String describe() {
-                return "a name";
-            }
-        };
+            return t;
+        });
     }
 
     /** A whole number of any size (a random seed). */
     public static ValueType<Long> longInteger() {
-        return new ValueType<>() {
-            @Override
-            public Long parse(String text) {
-                try {
-                    return Long.parseLong(text.trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + text.trim() + "' is not a whole number");
-                }
+        return ValueType.of("a whole number", text -> {
+            try {
+                return Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text.trim() + "' is not a whole number");
             }
-
-            @Override
-            public String describe() {
-                return "a whole number";
-            }
-        };
+        });
     }
 
     /** An address to listen on: an IPv4 or IPv6 address (no host names). */
     public static ValueType<String> listenAddress() {
-        return new ValueType<>() {
-            @Override
-            public String parse(String text) {
-                String t = text.trim();
-                if (t.startsWith("[") && t.endsWith("]")) {
-                    t = t.substring(1, t.length() - 1);
-                }
-                IpCidr a = IpCidr.parse(t);
-                if (!a.isSingleAddress()) {
-                    throw new IllegalArgumentException("'" + text.trim() + "' is not a single address");
-                }
-                return a.addressText();
+        return ValueType.of("an IP address such as 127.0.0.1 or ::1", text -> {
+            String t = text.trim();
+            if (t.startsWith("[") && t.endsWith("]")) {
+                t = t.substring(1, t.length() - 1);
             }
-
-            @Override
-            public String describe() {
-                return "an IP address such as 127.0.0.1 or ::1";
+            IpCidr a = IpCidr.parse(t);
+            if (!a.isSingleAddress()) {
+                throw new IllegalArgumentException("'" + text.trim() + "' is not a single address");
             }
-        };
+            return a.addressText();
+        });
     }
 
-    /** A bearer token: printable ASCII without spaces, at least 8 characters. */
+    /** A bearer token: printable ASCII without spaces, at least 8 characters; written back as {@code (set)}. */
     public static ValueType<String> token() {
-        return new ValueType<>() {
-            @Override
-            public String parse(String text) {
-                String t = text.trim();
-                if (t.length() < 8 || !t.chars().allMatch(c -> c > ' ' && c < 0x7F)) {
-                    throw new IllegalArgumentException("is not a usable token; give " + describe());
-                }
-                return t;
+        String valid = "at least 8 printable characters without spaces";
+        return ValueType.of(valid, text -> {
+            String t = text.trim();
+            if (t.length() < 8 || !t.chars().allMatch(c -> c > ' ' && c < 0x7F)) {
+                throw new IllegalArgumentException("is not a usable token; give " + valid);
             }
-
-            @Override
-            public String describe() {
-                return "at least 8 printable characters without spaces";
-            }
-
-            @Override
-            public String format(String value) {
-                return "(set)";
-            }
-        };
+            return t;
+        }, token -> "(set)");
     }
 
     /** A file path. */
-    public static ValueType<java.nio.file.Path> path() {
-        return new ValueType<>() {
-            @Override
-            public java.nio.file.Path parse(String text) {
-                String t = text.trim();
-                if (t.isEmpty()) {
-                    throw new IllegalArgumentException("is empty; give a file name");
-                }
-                try {
-                    return java.nio.file.Path.of(t);
-                } catch (java.nio.file.InvalidPathException e) {
-                    throw new IllegalArgumentException("'" + t + "' is not a file name: " + e.getReason());
-                }
+    public static ValueType<Path> path() {
+        return ValueType.of("a file name", text -> {
+            String t = text.trim();
+            if (t.isEmpty()) {
+                throw new IllegalArgumentException("is empty; give a file name");
             }
-
-            @Override
-            public String describe() {
-                return "a file name";
+            try {
+                return Path.of(t);
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("'" + t + "' is not a file name: " + e.getReason());
             }
-        };
+        });
     }
 
     /** A size in bytes: {@code 100MB}, {@code 512KB}, {@code 1GB} (powers of 1024), or plain bytes. */
     public static ValueType<Long> size() {
-        return new ValueType<>() {
-            @Override
-            public Long parse(String text) {
-                String t = text.trim().toUpperCase(Locale.ROOT);
-                long scale = 1;
-                String n = t;
-                if (t.endsWith("KB")) {
-                    scale = 1L << 10;
-                    n = t.substring(0, t.length() - 2);
-                } else if (t.endsWith("MB")) {
-                    scale = 1L << 20;
-                    n = t.substring(0, t.length() - 2);
-                } else if (t.endsWith("GB")) {
-                    scale = 1L << 30;
-                    n = t.substring(0, t.length() - 2);
-                } else if (t.endsWith("B")) {
-                    n = t.substring(0, t.length() - 1);
-                }
-                long v;
-                try {
-                    v = Long.parseLong(n.trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + text.trim() + "' is not a size; give " + describe());
-                }
-                if (v <= 0 || v > (1L << 50) / scale) {
-                    throw new IllegalArgumentException("'" + text.trim() + "' is out of range; give " + describe());
-                }
-                return v * scale;
+        String valid = "a size such as 100MB, 512KB or 1GB";
+        return ValueType.of(valid, text -> {
+            String t = text.trim().toUpperCase(Locale.ROOT);
+            long scale = 1;
+            String n = t;
+            if (t.endsWith("KB")) {
+                scale = 1L << 10;
+                n = t.substring(0, t.length() - 2);
+            } else if (t.endsWith("MB")) {
+                scale = 1L << 20;
+                n = t.substring(0, t.length() - 2);
+            } else if (t.endsWith("GB")) {
+                scale = 1L << 30;
+                n = t.substring(0, t.length() - 2);
+            } else if (t.endsWith("B")) {
+                n = t.substring(0, t.length() - 1);
             }
-
-            @Override
-            public String describe() {
-                return "a size such as 100MB, 512KB or 1GB";
+            long v;
+            try {
+                v = Long.parseLong(n.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text.trim() + "' is not a size; give " + valid);
             }
-
-            @Override
-            public String format(Long value) {
-                return value % (1L << 20) == 0 ? (value >> 20) + "MB" : value + "B";
+            if (v <= 0 || v > (1L << 50) / scale) {
+                throw new IllegalArgumentException("'" + text.trim() + "' is out of range; give " + valid);
             }
-        };
-    }
-
-    static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
+            return v * scale;
+        }, bytes -> bytes % (1L << 20) == 0 ? (bytes >> 20) + "MB" : bytes + "B");
     }
 }

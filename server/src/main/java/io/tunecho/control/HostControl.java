@@ -47,13 +47,7 @@ public final class HostControl implements AutoCloseable {
     public static final int START_LINES = 20;
 
     /** Settings that a running server cannot change: they shape the interface or the event loops. */
-    public static final List<Setting<?>> RESTART_SETTINGS = List.of(Settings.INTERFACE_NAME,
-            Settings.INTERFACE_ADDRESS, Settings.INTERFACE_ADDRESS6, Settings.INTERFACE_MTU, Settings.INTERFACE_QUEUES, Settings.INTERFACE_RECREATE, Settings.INTERFACE_TXQUEUELEN,
-            Settings.LIMITS_REPLIES, Settings.LIMITS_REPLIES_PER_SOURCE, Settings.USER,
-            Settings.TRANSPORT,
-            Settings.SEED, Settings.MAX_DELAYED, Settings.HTTP_ADDRESS, Settings.HTTP_PORT, Settings.HTTP_TOKEN,
-            Settings.HTTP_ALLOW_OPEN, Settings.HTTP_PROTECT_METRICS, Settings.EVENTS_FILE, Settings.EVENTS_KEEP,
-            Settings.LOG_FORMAT, Settings.CAPTURE_FILE, Settings.CAPTURE_MAX_SIZE, Settings.LOG_SUMMARY_INTERVAL);
+    public static final List<Setting<?>> RESTART_SETTINGS = Settings.ALL.stream().filter(Setting::restartOnly).toList();
 
     /** Routes prefixes into the interface (the server's channel does it). */
     public interface Routes {

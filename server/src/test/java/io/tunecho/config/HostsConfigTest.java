@@ -1,5 +1,6 @@
 package io.tunecho.config;
 
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
@@ -54,20 +55,20 @@ class HostsConfigTest {
         TunechoConfig c = load(EXAMPLE);
         assertEquals(4, c.profiles().size());
         HostSettings far = c.profiles().get("far-away");
-        assertEquals(120_000_000L, far.delay());
-        assertEquals(10_000_000L, far.jitter());
-        assertNull(far.ttl());
-        assertEquals(LossModel.independent(0.2), c.profiles().get("flaky-windows").loss());
-        assertEquals(LossModel.bursts(0.02, 0.4), c.profiles().get("bursty").loss());
+        assertEquals(120_000_000L, far.get(HostSetting.DELAY));
+        assertEquals(10_000_000L, far.get(HostSetting.JITTER));
+        assertNull(far.get(HostSetting.TTL));
+        assertEquals(LossModel.independent(0.2), c.profiles().get("flaky-windows").get(HostSetting.LOSS));
+        assertEquals(LossModel.bursts(0.02, 0.4), c.profiles().get("bursty").get(HostSetting.LOSS));
         List<HostSpec> hosts = c.hosts();
         assertEquals(4, hosts.size());
         assertEquals(IpCidr.parse("198.18.0.64/27"), hosts.get(1).match());
         assertEquals("flaky-windows", hosts.get(1).profile());
-        assertEquals(HostState.DOWN, hosts.get(2).settings().state());
+        assertEquals(HostState.DOWN, hosts.get(2).settings().get(HostSetting.STATE));
         assertEquals("lab.yaml:9", hosts.get(2).source());
-        assertEquals(3, hosts.get(3).settings().timeline().steps().size());
-        assertTrue(hosts.get(3).settings().timeline().repeat());
-        assertEquals(10_000_000_000L, hosts.get(3).settings().timeline().periodNanos());
+        assertEquals(3, hosts.get(3).settings().get(HostSetting.TIMELINE).steps().size());
+        assertTrue(hosts.get(3).settings().get(HostSetting.TIMELINE).repeat());
+        assertEquals(10_000_000_000L, hosts.get(3).settings().get(HostSetting.TIMELINE).periodNanos());
         assertEquals(42L, c.seed());
         assertEquals(10_000, c.maxDelayed());
     }
@@ -78,17 +79,17 @@ class HostsConfigTest {
                 + " jitter: 1.5ms, distribution: pareto, reorder: true, loss: 0.05, duplicate: 1%, corrupt: 0.5%,"
                 + " rate: 10/s }\nhosts:\n  - { match: 198.18.0.0/25, profile: all, stagger: 1s }\nmax-delayed: 99\n");
         HostSettings s = c.profiles().get("all");
-        assertEquals(HostState.UNREACHABLE, s.state());
-        assertEquals(IpCidr.parse("198.18.0.253"), s.gateway());
-        assertEquals(255, s.ttl());
-        assertEquals(250_000L, s.delay());
-        assertEquals(1_500_000L, s.jitter());
-        assertEquals(JitterDistribution.PARETO, s.distribution());
-        assertTrue(s.reorder());
-        assertEquals(0.05, s.loss().p(), 1e-12);
-        assertEquals(0.01, s.duplicate(), 1e-12);
-        assertEquals(0.005, s.corrupt(), 1e-12);
-        assertEquals(10.0, s.rate());
+        assertEquals(HostState.UNREACHABLE, s.get(HostSetting.STATE));
+        assertEquals(IpCidr.parse("198.18.0.253"), s.get(HostSetting.GATEWAY));
+        assertEquals(255, s.get(HostSetting.TTL));
+        assertEquals(250_000L, s.get(HostSetting.DELAY));
+        assertEquals(1_500_000L, s.get(HostSetting.JITTER));
+        assertEquals(JitterDistribution.PARETO, s.get(HostSetting.DISTRIBUTION));
+        assertTrue(s.get(HostSetting.REORDER));
+        assertEquals(0.05, s.get(HostSetting.LOSS).p(), 1e-12);
+        assertEquals(0.01, s.get(HostSetting.DUPLICATE), 1e-12);
+        assertEquals(0.005, s.get(HostSetting.CORRUPT), 1e-12);
+        assertEquals(10.0, s.get(HostSetting.RATE));
         assertEquals(1_000_000_000L, c.hosts().get(0).staggerNanos());
         assertEquals(99, c.maxDelayed());
     }

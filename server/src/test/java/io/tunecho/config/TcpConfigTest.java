@@ -1,6 +1,7 @@
 package io.tunecho.config;
 
 import io.tunecho.hosts.Clock;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.PortSet;
@@ -27,21 +28,24 @@ class TcpConfigTest {
     void openPortsParseSortedWithoutDuplicates() throws Exception {
         TunechoConfig c = load("profiles:\n  web: { tcp: { open: [443, 22, 80, 22] } }\n");
         HostSettings web = c.profiles().get("web");
-        assertEquals(PortSet.of(22, 80, 443), web.tcpOpen());
-        assertEquals("[22, 80, 443]", web.tcpOpen().toString());
+        assertEquals(PortSet.of(22, 80, 443), web.get(HostSetting.TCP));
+        assertEquals("[22, 80, 443]", web.get(HostSetting.TCP).toString());
         assertEquals("{open: [22, 80, 443]}", web.describe().get("tcp"));
     }
 
     @Test
     void aSinglePortAndAnEmptyListAreFine() throws Exception {
-        assertEquals(PortSet.of(8080), load("profiles:\n  a: { tcp: { open: 8080 } }\n").profiles().get("a").tcpOpen());
-        assertEquals(PortSet.NONE, load("profiles:\n  a: { tcp: { open: [] } }\n").profiles().get("a").tcpOpen());
+        assertEquals(PortSet.of(8080),
+                load("profiles:\n  a: { tcp: { open: 8080 } }\n").profiles().get("a").get(HostSetting.TCP));
+        assertEquals(PortSet.NONE,
+                load("profiles:\n  a: { tcp: { open: [] } }\n").profiles().get("a").get(HostSetting.TCP));
     }
 
     @Test
     void unsetMeansNotSet() throws Exception {
-        assertNull(load("profiles:\n  a: { ttl: 128 }\n").profiles().get("a").tcpOpen());
-        assertEquals(PortSet.NONE, HostSettings.BUILT_IN.tcpOpen(), "no port is open unless the config says so");
+        assertNull(load("profiles:\n  a: { ttl: 128 }\n").profiles().get("a").get(HostSetting.TCP));
+        assertEquals(PortSet.NONE, HostSettings.BUILT_IN.get(HostSetting.TCP),
+                "no port is open unless the config says so");
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import io.tunecho.control.HostControl;
 
 import java.io.IOException;
@@ -130,7 +131,11 @@ final class AdminClient implements AutoCloseable {
         });
         try {
             for (Object out; (out = peer.readOutbound()) != null; ) {
-                server.writeInbound(out);
+                if (server.isOpen()) {
+                    server.writeInbound(out);
+                } else {
+                    ReferenceCountUtil.release(out); // the rest of a request the server refused and closed on
+                }
             }
         } finally {
             gate.countDown();

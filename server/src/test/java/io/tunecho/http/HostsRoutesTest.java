@@ -182,6 +182,9 @@ class HostsRoutesTest {
         AdminClient.Answer value = client.send(HttpMethod.PUT, uri, "{\"loss\": \"120%\"}");
         assertEquals(400, value.status());
         assertEquals("loss", value.field());
+        AdminClient.Answer huge = client.send(HttpMethod.PUT, uri, "{\"ttl\": 1e309}");
+        assertEquals(400, huge.status());
+        assertEquals("ttl", huge.field());
         AdminClient.Answer duration = client.send(HttpMethod.PUT, uri, "{\"state\": \"down\", \"for\": \"0s\"}");
         assertEquals(400, duration.status());
         assertEquals("for", duration.field());

@@ -18,15 +18,15 @@ import org.slf4j.LoggerFactory;
 import java.util.Map;
 
 /**
- * One HTTP connection: hands each request to the {@link Routes} and writes the answer when it is ready (changes of
+ * One HTTP connection: hands each request to the {@link ApiRoutes} and writes the answer when it is ready (changes of
  * the hosts complete on the control thread; the answer is written back on this connection's event loop). A request
  * that the codec could not decode is answered 400 and the connection closed.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
-    private final Routes routes;
+    private final ApiRoutes routes;
 
-    AdminHandler(Routes routes) {
+    AdminHandler(ApiRoutes routes) {
         this.routes = routes;
     }
 

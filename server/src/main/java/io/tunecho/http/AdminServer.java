@@ -3,16 +3,11 @@ package io.tunecho.http;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,22 +41,13 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(String address, int port, String token, boolean protectMetrics,
             AdminContext context) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        Routes routes = new Routes(context, token, protectMetrics);
-        ConnectionLimit limit = new ConnectionLimit(MAX_CONNECTIONS);
+        AdminInitializer connection = new AdminInitializer(new ApiRoutes(context, token, protectMetrics),
+                new ConnectionLimit(MAX_CONNECTIONS));
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("limit", limit)
-                                .addLast("timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS))
-                                .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
-                                .addLast("aggregator", new HttpObjectAggregator(MAX_BODY))
-                                .addLast("api", new AdminHandler(routes));
-                    }
-                });
+                .childHandler(connection);
         ChannelFuture bind = b.bind(new InetSocketAddress(address, port)).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

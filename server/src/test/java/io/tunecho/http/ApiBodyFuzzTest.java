@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The body of {@code PUT /api/hosts/MATCH} as the admin API reads it (JSON, then the host settings) on arbitrary bytes
- * and on JSON built from the settings' own names: the only refusal is a {@link Routes.BadRequest} with a one-line
+ * and on JSON built from the settings' own names: the only refusal is a {@link ApiRoutes.BadRequest} with a one-line
  * message, and what is accepted has settings.
  */
 class ApiBodyFuzzTest {
@@ -38,10 +38,10 @@ class ApiBodyFuzzTest {
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/api/hosts/198.18.0.9",
                 Unpooled.buffer(body.length).writeBytes(body)); // not wrappedBuffer: an empty one is the unreleasable EMPTY_BUFFER
         try {
-            Routes.HostChange change = Routes.hostChange(req);
+            ApiRoutes.HostChange change = ApiRoutes.hostChange(req);
             assertNotNull(change.settings());
             assertTrue(change.forNanos() == null || change.forNanos() > 0);
-        } catch (Routes.BadRequest refused) {
+        } catch (ApiRoutes.BadRequest refused) {
             String m = refused.getMessage();
             assertTrue(m != null && !m.isBlank() && m.indexOf('\n') < 0 && m.indexOf('\r') < 0,
                     "not a one-line message: " + m);

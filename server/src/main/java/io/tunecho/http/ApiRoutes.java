@@ -33,7 +33,7 @@ import java.util.concurrent.CompletionException;
  * {@code /api} needs the bearer token when one is set (401 otherwise). Bad input is 400 with a JSON error that names
  * the field, in the config loader's words. Reads answer on the HTTP loop; changes run on the control thread.
  */
-final class Routes {
+final class ApiRoutes {
     private static final String API = "/api/";
     private static final List<String> PUT_EXTRA = List.of("for", "profile");
 
@@ -43,7 +43,7 @@ final class Routes {
     private final Metrics metrics;
     private final StaticFiles files = new StaticFiles();
 
-    Routes(AdminContext context, String token, boolean protectMetrics) {
+    ApiRoutes(AdminContext context, String token, boolean protectMetrics) {
         this.context = context;
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         this.protectMetrics = protectMetrics;

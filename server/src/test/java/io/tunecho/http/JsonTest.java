@@ -9,6 +9,7 @@ import io.tunecho.control.Cause;
 import io.tunecho.control.HostEvent;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
+import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.PrefixTable;
 import io.tunecho.wire.IpCidr;
@@ -107,7 +108,7 @@ class JsonTest {
     @Test
     void anEntryWithItsTimelineOverrideAndCounters() throws Exception {
         try (AdminFixture f = new AdminFixture(TIMELINES)) {
-            f.control.put(IpCidr.parse("198.18.0.50"), null, HostSettings.builder().ttl(7).build(), 3_600_000_000_000L);
+            f.control.put(IpCidr.parse("198.18.0.50"), null, HostSettings.of(HostSetting.TTL, 7), 3_600_000_000_000L);
             HostEntry e = f.control.current().prefixes().get(IpCidr.parse("198.18.0.50/32"));
             e.counters().request(1_700_000_000_000L);
             e.counters().replied();

@@ -35,7 +35,7 @@ class ReloadIT {
     }
 
     private static String config(String hosts) {
-        return "interface: { name: tunit41, address: 198.18.41.1/24 }\n" + HTTP + "hosts:\n" + hosts;
+        return "interface: { name: tunit41, address: 198.18.41.1/24 }\nhosts:\n" + hosts + HTTP;
     }
 
     /** The replies tunecho holds back now, from its metrics. */

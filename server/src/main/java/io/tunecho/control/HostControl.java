@@ -21,10 +21,10 @@ import java.util.function.Supplier;
 
 /**
  * Changes the virtual hosts while tunecho answers. The pipelines read the host table through {@link #table()}; this
- * builds each new table (from the configuration with the admin API's {@link Overrides} over it), routes new
- * prefixes into the interface ({@link RouteSync}), swaps the table in for the next packet, and records what changed
- * in the {@link EventLog} ({@link ChangeDescriptions}). A reload passes the {@link ReloadGate} first; the
- * {@link TimelineWatcher} records timeline steps. Everything here runs on the caller's thread or on the control
+ * builds each new table (from the configuration with the admin API's {@code Overrides} over it), routes new
+ * prefixes into the interface ({@code RouteSync}), swaps the table in for the next packet, and records what changed
+ * in the {@link EventLog} ({@code ChangeDescriptions}). A reload passes the {@link ReloadGate} first; the
+ * {@code TimelineWatcher} records timeline steps. Everything here runs on the caller's thread or on the control
  * thread (override expiry, the timeline watch), never on an event loop; changes are serialized.
  */
 public final class HostControl implements AutoCloseable {

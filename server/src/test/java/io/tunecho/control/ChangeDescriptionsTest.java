@@ -2,6 +2,7 @@ package io.tunecho.control;
 
 import io.tunecho.control.ChangeDescriptions.Change;
 import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostEntry;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
@@ -31,6 +32,10 @@ class ChangeDescriptionsTest {
         return HostTable.build(new HostConfig(IFACE, List.of(), PROFILES, List.of(hosts)), null, clock);
     }
 
+    private static HostEntry entry(HostTable t, String match) {
+        return t.prefixes().get(IpCidr.parse(match));
+    }
+
     private static String lines(List<Change> changes) {
         StringBuilder sb = new StringBuilder();
         changes.forEach(c -> sb.append(c.entry()).append(": ").append(c.change()).append('\n'));
@@ -57,7 +62,7 @@ class ChangeDescriptionsTest {
     @Test
     void anEntryIsDescribedByWhatDiffersFromTheBuiltInDefaults() {
         HostTable t = table(host("198.18.0.10", "slow", HostSettings.builder().ttl(64).loss(null).build()));
-        assertEquals("profile slow, delay: 20ms", ChangeDescriptions.describe(t.prefixes().get(IpCidr.parse("198.18.0.10/32"))));
+        assertEquals("profile slow, delay: 20ms", ChangeDescriptions.describe(entry(t, "198.18.0.10/32")));
     }
 
     @Test
@@ -70,12 +75,13 @@ class ChangeDescriptionsTest {
         assertEquals("198.18.0.10/32: timeline: none -> {repeat: true, steps: [{for: 4s}, {for: 2s, state: down}]}\n",
                 lines(ChangeDescriptions.between(old, next)));
         assertEquals("profile default, timeline: {repeat: true, steps: [{for: 4s}, {for: 2s, state: down}]}",
-                ChangeDescriptions.describe(next.prefixes().get(IpCidr.parse("198.18.0.10/32"))));
+                ChangeDescriptions.describe(entry(next, "198.18.0.10/32")));
     }
 
     @Test
     void aSettingThatIsNoLongerSetReadsNone() {
-        HostTable old = table(host("198.18.0.10", null, HostSettings.builder().gateway(IpCidr.parse("198.18.0.254")).build()));
+        HostSettings gateway = HostSettings.builder().gateway(IpCidr.parse("198.18.0.254")).build();
+        HostTable old = table(host("198.18.0.10", null, gateway));
         HostTable next = table(host("198.18.0.10", null, HostSettings.EMPTY));
         assertEquals("198.18.0.10/32: gateway: 198.18.0.254 -> none\n", lines(ChangeDescriptions.between(old, next)));
     }

@@ -16,6 +16,7 @@ import io.tunecho.config.Transport;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.EventLog;
 import io.tunecho.control.HostControl;
+import io.tunecho.control.KernelRoutes;
 import io.tunecho.capture.PcapCapture;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.responder.ResponderPipeline;
@@ -276,7 +277,7 @@ public final class TunechoServer implements AutoCloseable {
     }
 
     /** Routes into the interface through the first channel (the interface is the same for every queue). */
-    private static final class ChannelRoutes implements HostControl.Routes {
+    private static final class ChannelRoutes implements KernelRoutes {
         private volatile java.util.function.Supplier<List<AbstractTunChannel>> channels;
 
         ChannelRoutes(List<AbstractTunChannel> initial) {

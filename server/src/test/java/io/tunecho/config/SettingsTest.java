@@ -1,6 +1,6 @@
 package io.tunecho.config;
 
-import io.tunecho.control.HostControl;
+import io.tunecho.control.ReloadGate;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -35,7 +35,7 @@ class SettingsTest {
 
     @Test
     void theRestartOnlySettingsAreTheOnesThatShapeTheInterfaceTheLoopsAndTheServer() {
-        List<String> restartOnly = HostControl.RESTART_SETTINGS.stream().map(Setting::key).toList();
+        List<String> restartOnly = ReloadGate.RESTART_SETTINGS.stream().map(Setting::key).toList();
         assertEquals(Set.of("interface.name", "interface.address", "interface.address6", "interface.mtu",
                 "interface.queues", "interface.recreate", "interface.txqueuelen", "limits.replies-per-second",
                 "limits.replies-per-source", "user", "transport", "seed", "max-delayed", "http.address", "http.port",

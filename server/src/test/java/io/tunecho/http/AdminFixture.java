@@ -6,6 +6,7 @@ import io.tunecho.config.ConfigLoader;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.EventLog;
 import io.tunecho.control.HostControl;
+import io.tunecho.control.KernelRoutes;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.packet.PacketCounters;
@@ -48,7 +49,7 @@ final class AdminFixture implements AutoCloseable {
         try {
             config = load(yaml);
             control = new HostControl(config, HostTable.build(config.hostConfig(), null, Clock.SYSTEM),
-                    HostControl.Routes.NONE, new EventLog(1000, null), Clock.SYSTEM);
+                    KernelRoutes.NONE, new EventLog(1000, null), Clock.SYSTEM);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {

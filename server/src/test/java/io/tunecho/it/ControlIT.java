@@ -128,7 +128,9 @@ class ControlIT {
         assertEquals(0, received("-c", "2", "-i", "0.2", "-W", "1", "198.18.50.30"), "down at once");
         String[] one = api("GET", "/api/hosts/198.18.50.30", null);
         assertTrue(one[0].contains("\"source\" : \"api\""), one[0]);
-        Thread.sleep(3500);
+        String ranOut = Poll.until(10, () -> api("GET", "/api/events?limit=50", null)[0],
+                e -> e.contains("\"cause\" : \"expiry\""));
+        assertTrue(ranOut.contains("\"cause\" : \"expiry\""), "the override did not run out:\n" + ranOut);
         assertEquals(2, received("-c", "2", "-i", "0.2", "198.18.50.30"), "up after the override ran out");
         String events = api("GET", "/api/events?limit=50", null)[0];
         int down = events.indexOf("\"entry\" : \"198.18.50.30/32\"");

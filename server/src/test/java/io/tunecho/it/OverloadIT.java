@@ -128,8 +128,8 @@ class OverloadIT {
             // Back to normal at once: a healthy host answers every ping, the held replies drain within their delay.
             Netns.Result ping = Netns.run(30, "ping", "-n", "-q", "-c", "50", "-i", "0.01", "-W", "1", "198.18.81.9");
             assertTrue(ping.output().contains("50 packets transmitted, 50 received"), ping.output());
-            Thread.sleep(1000);
-            Map<String, Double> drained = metrics();
+            Map<String, Double> drained = Poll.until(10, OverloadIT::metrics,
+                    m -> sum(m, "tunecho_delayed_replies") == 0);
             assertEquals(0, sum(drained, "tunecho_delayed_replies"), "the delayed replies went out");
             Netns.run(60, "ping", "-n", "-q", "-f", "-c", "20000", "198.18.81.9").assertSuccess();
             long rssAfter = rssKb(t.pid());

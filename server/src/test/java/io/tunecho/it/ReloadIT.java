@@ -8,12 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SIGHUP re-reads the config file while tunecho answers: changes apply at once, and nothing is lost. */
 class ReloadIT {
+    /** The HTTP server, for the metrics: the same in every config written, as a reload cannot change it. */
+    private static final String HTTP = "http: { port: 9441 }\n";
+    private static final Pattern DELAYED = Pattern.compile(
+            "(?m)^tunecho_delayed_replies(?:\\{[^}]*\\})? ([0-9.eE+-]+)$");
 
     @BeforeEach
     void guard() {
@@ -29,7 +35,18 @@ class ReloadIT {
     }
 
     private static String config(String hosts) {
-        return "interface: { name: tunit41, address: 198.18.41.1/24 }\nhosts:\n" + hosts;
+        return "interface: { name: tunit41, address: 198.18.41.1/24 }\nhosts:\n" + hosts + HTTP;
+    }
+
+    /** The replies tunecho holds back now, from its metrics. */
+    private static double heldReplies() throws Exception {
+        String text = Netns.run(30, "curl", "-s", "-m", "10", "http://127.0.0.1:9441/metrics").assertSuccess().output();
+        double held = 0;
+        Matcher m = DELAYED.matcher(text);
+        while (m.find()) {
+            held += Double.parseDouble(m.group(1));
+        }
+        return held;
     }
 
     @Test
@@ -37,6 +54,7 @@ class ReloadIT {
         Path file = dir.resolve("tunecho.yaml");
         Files.writeString(file, config("  - { match: 198.18.41.70, delay: 300ms }\n"));
         try (TunechoProcess t = TunechoProcess.start("--config", file.toString())) {
+            t.awaitOutput("HTTP on", 10);
             assertEquals(2, received("-c", "2", "-i", "0.2", "198.18.41.50"));
 
             Process flood = new ProcessBuilder("ping", "-n", "-q", "-f", "-c", "30000", "198.18.41.60")
@@ -55,7 +73,8 @@ class ReloadIT {
 
     private static void reloadWhileTheyRun(TunechoProcess t, Path file, Process flood, Process delayed)
             throws Exception {
-        Thread.sleep(250); // the delayed pings are in flight: replies held back for 300 ms
+        // the delayed pings are in flight: their replies held back for 300 ms
+        assertTrue(Poll.until(10, ReloadIT::heldReplies, held -> held > 0) > 0, "no reply held before the reload");
 
         Files.writeString(file, config("  - { match: 198.18.41.70, delay: 300ms }\n"
                 + "  - { match: 198.18.41.50, state: down }\n  - { match: 198.18.42.0/24, ttl: 255 }\n"));
@@ -71,7 +90,7 @@ class ReloadIT {
         assertEquals(0, received("-c", "2", "-i", "0.2", "-W", "1", "198.18.41.50"), "the running config stays");
         assertEquals(2, received("-c", "2", "-i", "0.2", "198.18.41.9"));
 
-        Files.writeString(file, "interface: { name: tunit41, address: 198.18.41.1/24, mtu: 1400 }\n");
+        Files.writeString(file, "interface: { name: tunit41, address: 198.18.41.1/24, mtu: 1400 }\n" + HTTP);
         t.signal("HUP");
         t.awaitOccurrences("refused", 2, 10);
         assertTrue(t.output().contains("interface.mtu changed: that needs a restart; nothing was changed"),

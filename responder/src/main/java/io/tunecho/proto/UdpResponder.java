@@ -17,7 +17,7 @@ import io.tunecho.wire.UdpDatagram;
 /**
  * Answers UDP as a host with no open UDP port does: ICMP port unreachable (RFC 1122 4.1.3.1; ICMPv6 code 4), from
  * the address the datagram was for, quoting it. That is what ends a UDP traceroute and tracepath at the host. The
- * error is subject to the ICMP error limits and goes out through {@link ReplyShaper} like a reply (the host's delay,
+ * error is subject to the ICMP error limits and goes out through {@link io.tunecho.policy.ReplyShaper} like a reply (the host's delay,
  * the path's delays). Datagrams with a bad checksum are dropped, as a host's UDP layer drops them.
  *
  * <p>One instance per channel (it shares the channel's error limit). Buffers: the datagram is released here; the

@@ -51,7 +51,7 @@ import java.util.function.Supplier;
  *   <li>{@value #REPLIES}: {@link ReplyShaper}, an outbound stage: the replies and ICMP errors written by the
  *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
  *   <li>{@value #HOSTS}: the virtual hosts, two stages in one handler: {@link HostLookup} (the host that answers
- *       the destination, and what it does now), then {@link ProtocolDispatcher}, one {@link ProtocolHandler} per
+ *       the destination, and what it does now), then {@link ProtocolDispatcher}, one {@link io.tunecho.proto.ProtocolHandler} per
  *       protocol (ICMP and ICMPv6: {@link IcmpEchoResponder}; UDP: {@link UdpResponder}; TCP, IPv4 and IPv6:
  *       {@link TcpResponder});</li>
  *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>

@@ -1,6 +1,7 @@
 package io.tunecho.ip;
 
 import io.tunecho.packet.ReplyKind;
+import io.tunecho.packet.DeadlineTimer;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
 import io.tunecho.packet.PacketCounters;
@@ -19,8 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reassembles fragmented datagrams, IPv4 (RFC 791, RFC 815) and IPv6 (RFC 8200 4.5), so that the stages after it see
@@ -73,13 +72,11 @@ public final class Reassembler extends PacketHandler {
     private final Ipv4Packet quotedIpv4 = new Ipv4Packet();
     private final Ipv6Packet quotedIpv6 = new Ipv6Packet();
     private final IcmpMessage quotedIcmp = new IcmpMessage();
-    private final Runnable expire = this::expireDue;
+    private final DeadlineTimer timer;
+    private final IcmpErrorLimit errorLimit;
     private long heldBytes;
     private int errorId;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
-    private long timerDeadline;
-    private final IcmpErrorLimit errorLimit;
 
     /**
      * @param hosts  asked whether a host that is up answers a datagram's destination, before a time-out or a
@@ -103,6 +100,7 @@ public final class Reassembler extends PacketHandler {
         this.ipv4TimeoutNanos = limits.ipv4Timeout().toNanos();
         this.ipv6TimeoutNanos = limits.ipv6Timeout().toNanos();
         this.datagrams = new DatagramTable(limits.maxDatagrams());
+        this.timer = new DeadlineTimer(clock, this::expireDue);
         this.errorId = (int) (clock.nanoTime() * 0x9E3779B97F4A7C15L >>> 48);
     }
 
@@ -239,9 +237,7 @@ public final class Reassembler extends PacketHandler {
             q.reset(key, now, now + (v4 ? ipv4TimeoutNanos : ipv6TimeoutNanos));
             datagrams.put(q);
             (v4 ? ipv4Chain : ipv6Chain).add(q);
-            if (timer == null || q.deadlineNanos - timerDeadline < 0) {
-                schedule(q.deadlineNanos);
-            }
+            timer.wakeBy(ctx.executor(), q.deadlineNanos);
         } else if (!makeRoom(q, 0, size)) {
             discard(q, DropReason.REASSEMBLY_CAP);
             drop(DropReason.REASSEMBLY_CAP, buf);
@@ -323,17 +319,8 @@ public final class Reassembler extends PacketHandler {
         return true;
     }
 
-    private void schedule(long deadline) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        timerDeadline = deadline;
-        timer = ctx.executor().schedule(expire, Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
     /** The timer: drops every datagram whose time is up, answers for those it should, and waits for the next. */
     private void expireDue() {
-        timer = null;
         long now = clock.nanoTime();
         boolean wrote = false;
         while (ipv4Chain.oldest != null && ipv4Chain.oldest.deadlineNanos - now <= 0) {
@@ -347,7 +334,7 @@ public final class Reassembler extends PacketHandler {
         }
         FragmentQueue next = earliestDeadline();
         if (next != null) {
-            schedule(next.deadlineNanos);
+            timer.wakeBy(ctx.executor(), next.deadlineNanos);
         }
     }
 
@@ -457,10 +444,7 @@ public final class Reassembler extends PacketHandler {
 
     /** Releases every fragment held and stops the timer (the channel closes: nothing is counted). */
     private void discardAll() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         datagrams.clear(FragmentQueue::releaseAll);
         ipv4Chain.oldest = ipv4Chain.newest = null;
         ipv6Chain.oldest = ipv6Chain.newest = null;

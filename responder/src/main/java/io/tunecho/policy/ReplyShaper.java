@@ -1,5 +1,6 @@
 package io.tunecho.policy;
 
+import io.tunecho.packet.DeadlineTimer;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
 import io.tunecho.packet.PacketCounters;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.tunecho.hosts.Behaviour;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostCounters;
@@ -21,7 +21,6 @@ import io.tunecho.wire.Ipv6Packet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -69,14 +68,12 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private final long[] flowKeys = new long[FLOWS];
     private final long[] flowDeadlines = new long[FLOWS];
     private DelayQueue queue;
+    /** Set for the earliest reply's time less the lead. */
+    private final DeadlineTimer timer;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
-    /** When the timer is set to fire: the earliest reply's time less the lead. */
-    private long timerDeadline;
     /** How long before a reply's time the timer is set: the learnt median lateness of a held reply. */
     private long lead;
     private final long[] written = new long[LEARN_PER_WAKE];
-    private final Runnable release = this::releaseDue;
 
     /** @param maxDelayed the most replies held back at once */
     public ReplyShaper(PacketCounters counters, PacketContext packet, Clock clock, RandomGenerator random,
@@ -86,6 +83,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         this.clock = clock;
         this.random = random;
         this.maxDelayed = maxDelayed;
+        this.timer = new DeadlineTimer(clock, this::releaseDue);
     }
 
     @Override
@@ -158,23 +156,11 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         if (duplicate) {
             q.add(deadline, held.retainedDuplicate(), host, kind);
         }
-        long wake = deadline - lead;
-        if (timer == null || wake - timerDeadline < 0) {
-            schedule(wake);
-        }
-    }
-
-    private void schedule(long wake) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        timerDeadline = wake;
-        timer = ctx.executor().schedule(release, Math.max(0, wake - clock.nanoTime()), TimeUnit.NANOSECONDS);
+        timer.wakeBy(ctx.executor(), deadline - lead);
     }
 
     /** The timer: sends what is due, flushes once, learns how late that was, and sets the timer for the next. */
     private void releaseDue() {
-        timer = null;
         DelayQueue q = queue;
         if (q == null || !ctx.channel().isActive()) {
             return;
@@ -185,7 +171,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
             learn(clock.nanoTime(), Math.min(wrote, LEARN_PER_WAKE));
         }
         if (!q.isEmpty()) {
-            schedule(q.firstDeadline() - lead);
+            timer.wakeBy(ctx.executor(), q.firstDeadline() - lead);
         }
     }
 
@@ -317,10 +303,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
 
     /** Releases every held reply and stops the timer. */
     private void discard() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         if (queue != null) {
             queue.clear();
         }

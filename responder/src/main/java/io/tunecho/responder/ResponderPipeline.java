@@ -149,7 +149,7 @@ public final class ResponderPipeline {
 
     /** The protocol handlers of one channel. */
     private ProtocolDispatcher protocols(PacketContext packet, IcmpErrorLimit errorLimit) {
-        IcmpEchoResponder echo = new IcmpEchoResponder();
+        IcmpEchoResponder echo = new IcmpEchoResponder(clock);
         UdpResponder udp = new UdpResponder(errorLimit);
         TcpResponder tcp = new TcpResponder(new SynCookies(cookieKey, clock));
         return new ProtocolDispatcher(counters, packet,

@@ -11,6 +11,7 @@ import io.tunecho.wire.Ipv4Packet;
 import io.tunecho.wire.Ipv6ExtensionHeaders;
 import io.tunecho.wire.Ipv6FragmentHeader;
 import io.tunecho.wire.Ipv6Packet;
+import io.tunecho.wire.Mtu;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +45,6 @@ import java.util.random.RandomGenerator;
  * belongs to the channel that writes it.
  */
 public final class Fragmenter extends ChannelOutboundHandlerAdapter {
-    /** The smallest MTU of an IPv4 link (RFC 791). */
-    public static final int MIN_MTU = 68;
-
     private final int mtu;
     private final Ipv4Packet ipv4 = new Ipv4Packet();
     private final Ipv4Packet fragmentIpv4 = new Ipv4Packet();
@@ -61,8 +59,8 @@ public final class Fragmenter extends ChannelOutboundHandlerAdapter {
      * @param random where the first identifications come from
      */
     public Fragmenter(int mtu, RandomGenerator random) {
-        if (mtu < MIN_MTU) {
-            throw new IllegalArgumentException("the MTU must be at least " + MIN_MTU + ": " + mtu);
+        if (mtu < Mtu.MIN) {
+            throw new IllegalArgumentException("the MTU must be at least " + Mtu.MIN + ": " + mtu);
         }
         this.mtu = mtu;
         this.ipv4Identification = random.nextInt();

@@ -54,8 +54,8 @@ import java.util.ArrayDeque;
  */
 public final class Reassembler extends PacketHandler {
     private static final Logger log = LoggerFactory.getLogger(Reassembler.class);
-    /** The largest datagram: an IPv4 total length, an IPv6 payload length (without jumbograms). */
-    private static final int MAX_LENGTH = 65_535;
+    /** The largest datagram: an IPv4 total length, an IPv6 payload length (without jumbograms), both 16 bits. */
+    private static final int MAX_LENGTH = Ipv4Packet.MAX_TOTAL_LENGTH;
 
     private final ReassemblyLimits limits;
     private final long ipv4TimeoutNanos;

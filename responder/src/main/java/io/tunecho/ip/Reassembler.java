@@ -25,32 +25,13 @@ import java.util.ArrayDeque;
  * Reassembles fragmented datagrams, IPv4 (RFC 791, RFC 815) and IPv6 (RFC 8200 4.5), so that the stages after it see
  * whole datagrams: a completed datagram goes on as one buffer, with its headers as a whole datagram has them (IPv4:
  * no MF flag, offset 0, its total length and header checksum; IPv6: without the fragment header), and the
- * {@link PacketContext}'s view on it. Everything else passes at the cost of one look at the header. IPv6 packets
- * arrive here validated ({@link Ipv6Packet#check()}), as IPv4 ones do; an IPv6 atomic fragment (offset 0, no more
- * fragments, RFC 6946) is a whole packet and passes.
- *
- * <p>What is refused, each counted under its {@link DropReason}, as Linux refuses it: a fragment without data, or
- * one before the last whose data is not a multiple of 8 bytes; a fragment that would make a datagram longer than
- * 65,535 bytes (IPv4: the whole datagram goes; IPv6: the fragment, answered with ICMPv6 parameter problem as RFC 8200
- * says); a duplicate (dropped, harmless); a fragment that overlaps part of what arrived, or disagrees on the
- * datagram's end (the whole datagram goes: RFC 5722 for IPv6, and Linux does the same for IPv4).
- *
- * <p>Memory is bounded per channel by {@link ReassemblyLimits}: datagrams in reassembly, and bytes their fragments
- * hold (buffer capacities). What does not fit makes room by dropping the oldest datagrams (as Linux's evictor did
- * before 4.17; since then Linux drops every fragment until time-outs free memory, which lets a flood of fragments
- * that never complete stop all reassembly for 30 s); a datagram that cannot fit alone is dropped. A datagram that
- * does not complete within its time-out (IPv4 30 s, IPv6 60 s by default, from its first fragment's arrival) is
- * dropped; when its first fragment had come, its destination answers with ICMP time exceeded, code 1 "fragment
- * reassembly time exceeded", quoting that fragment, as Linux does ({@code ip_expire}, {@code ip6_expire_frag_queue}),
- * provided the destination is an answered host that is up and the datagram is not itself an ICMP error. One timer
- * per channel, on its event loop, wakes for the earliest deadline.
+ * {@link PacketContext}'s view on it. Everything else passes at the cost of one look at the header. What it refuses,
+ * how it bounds its memory ({@link ReassemblyLimits}) and how a datagram times out follow Linux, each described where
+ * it is done.
  *
  * <p>Buffers: a fragment is held here until its datagram completes (then the fragments are copied into one buffer
- * of the datagram's size, which goes on, and released), is dropped, or the channel closes. A
- * {@code CompositeByteBuf} of the fragments' slices would save that copy, but measured (LargePingBenchmark) it made
- * the whole exchange two to five times slower: the checksum, the reply built in place and its fragmentation then
- * read across components, and the channel copies what is not contiguous anyway. Datagrams and their queues are
- * reused, so that a flood of fragments allocates nothing per fragment.
+ * of the datagram's size, which goes on, and released), is dropped, or the channel closes. Datagrams and their
+ * queues are reused, so that a flood of fragments allocates nothing per fragment.
  */
 public final class Reassembler extends PacketHandler {
     private static final Logger log = LoggerFactory.getLogger(Reassembler.class);
@@ -72,6 +53,7 @@ public final class Reassembler extends PacketHandler {
     private final Ipv4Packet quotedIpv4 = new Ipv4Packet();
     private final Ipv6Packet quotedIpv6 = new Ipv6Packet();
     private final IcmpMessage quotedIcmp = new IcmpMessage();
+    /** Wakes for the earliest time-out of the datagrams in reassembly. */
     private final DeadlineTimer timer;
     private final IcmpErrorLimit errorLimit;
     private long heldBytes;
@@ -110,6 +92,16 @@ public final class Reassembler extends PacketHandler {
         super.handlerAdded(ctx);
     }
 
+    /**
+     * A fragment joins its datagram. IPv6 packets arrive here validated ({@link Ipv6Packet#check()}), as IPv4 ones
+     * do; an IPv6 atomic fragment (offset 0, no more fragments, RFC 6946) is a whole packet and passes.
+     *
+     * <p>What is refused, each counted under its {@link DropReason}, as Linux refuses it: a fragment without data, or
+     * one before the last whose data is not a multiple of 8 bytes; a fragment that would make a datagram longer than
+     * 65,535 bytes (IPv4: the whole datagram goes; IPv6: the fragment, answered with ICMPv6 parameter problem as RFC
+     * 8200 says); a duplicate (dropped, harmless); a fragment that overlaps part of what arrived, or disagrees on the
+     * datagram's end (the whole datagram goes: RFC 5722 for IPv6, and Linux does the same for IPv4).
+     */
     @Override
     protected void packetRead(ChannelHandlerContext ctx, ByteBuf buf) {
         if (!packet.isIpv6()) {
@@ -263,7 +255,10 @@ public final class Reassembler extends PacketHandler {
 
     /**
      * Drops the oldest datagrams other than {@code keep} until {@code newDatagrams} more datagrams and {@code bytes}
-     * more bytes fit the caps; returns whether they do.
+     * more bytes fit the caps (datagrams in reassembly, and bytes their fragments hold: buffer capacities); returns
+     * whether they do. Making room by dropping the oldest is what Linux's evictor did before 4.17; since then Linux
+     * drops every fragment until time-outs free memory, which lets a flood of fragments that never complete stop all
+     * reassembly for 30 s. A datagram that cannot fit alone is dropped.
      */
     private boolean makeRoom(FragmentQueue keep, int newDatagrams, int bytes) {
         while (datagrams.size() + newDatagrams > limits.maxDatagrams() || heldBytes + bytes > limits.maxBytes()) {
@@ -319,7 +314,14 @@ public final class Reassembler extends PacketHandler {
         return true;
     }
 
-    /** The timer: drops every datagram whose time is up, answers for those it should, and waits for the next. */
+    /**
+     * The timer: drops every datagram whose time is up, answers for those it should, and waits for the next. A
+     * datagram times out when it does not complete within its time-out (IPv4 30 s, IPv6 60 s by default, from its
+     * first fragment's arrival); when its first fragment had come, its destination answers with ICMP time exceeded,
+     * code 1 "fragment reassembly time exceeded", quoting that fragment, as Linux does ({@code ip_expire},
+     * {@code ip6_expire_frag_queue}), provided the destination is an answered host that is up and the datagram is not
+     * itself an ICMP error.
+     */
     private void expireDue() {
         long now = clock.nanoTime();
         boolean wrote = false;

@@ -31,17 +31,10 @@ import java.util.random.RandomGenerator;
  * counts each at the moment it leaves.
  *
  * <p>Delayed replies wait in a bounded queue ({@code max-delayed} per channel; what does not fit is dropped and
- * counted), each in a buffer of its own size, not the MTU's; one timer on the event loop wakes up for the earliest.
- * A timer never fires on time: the event loop's thread has to be woken and scheduled, which on a virtual machine
- * with an idle CPU takes a few hundred microseconds, and the replies due together are written one after another.
- * So the shaper learns its own lateness: it compares the moment each held reply has been written with the moment it
- * was due, and moves its {@linkplain #leadNanos() lead} by a small step towards the median of that difference
- * (a stochastic median, not a mean, so that a rare long stall does not pull it). It sets the timer that much before
- * the earliest reply is due, and when it wakes it writes every reply whose time, less the lead, has come. Half the
- * replies then leave a little early and half a little late, and the median delay is the one configured. The lead
- * is never more than {@value #MAX_LEAD_NANOS} ns, so no reply leaves more than that before its time.
- * Jitter never reorders the replies to one prober from one host unless the host's {@code reorder} says so: a reply
- * leaves no earlier than the previous one of the same pair of addresses. The event loop is never blocked.
+ * counted), each in a buffer of its own size, not the MTU's; one timer on the event loop wakes up for the earliest,
+ * set by the {@linkplain #leadNanos() lead} it learns so that the median delay is the one configured. Jitter never
+ * reorders the replies to one prober from one host unless the host's {@code reorder} says so: a reply leaves no
+ * earlier than the previous one of the same pair of addresses. The event loop is never blocked.
  *
  * <p>Buffers: a reply sent at once goes on as it is; a delayed one is copied into a buffer of its size and the
  * original released; every held buffer is released when the channel closes.
@@ -71,7 +64,16 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     /** Set for the earliest reply's time less the lead. */
     private final DeadlineTimer timer;
     private ChannelHandlerContext ctx;
-    /** How long before a reply's time the timer is set: the learnt median lateness of a held reply. */
+    /**
+     * How long before a reply's time the timer is set: the learnt median lateness of a held reply. A timer never
+     * fires on time: the event loop's thread has to be woken and scheduled, and the replies due together are written
+     * one after another. So the shaper compares the moment each held reply has been written with the moment it was
+     * due, and moves its lead by a small step towards the median of that difference ({@link #learn}: a stochastic
+     * median, not a mean, so that a rare long stall does not pull it). It sets the timer that much before the earliest
+     * reply is due, and when it wakes it writes every reply whose time, less the lead, has come. Half the replies then
+     * leave a little early and half a little late. The lead is never more than {@value #MAX_LEAD_NANOS} ns, so no
+     * reply leaves more than that before its time.
+     */
     private long lead;
     private final long[] written = new long[LEARN_PER_WAKE];
 

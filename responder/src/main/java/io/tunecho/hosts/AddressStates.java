@@ -1,28 +1,27 @@
 package io.tunecho.hosts;
 
+import java.util.Arrays;
+
 /**
  * What one channel remembers about the addresses it answers for: whether each is in a loss burst, and its rate
  * limit's token bucket. Kept per channel (one event loop, so without locks or contention) in a fixed-size
  * open-addressing table of primitives: nothing is allocated per packet, and memory does not grow with the number
  * of addresses a {@code /16} entry covers. When the table is full, the least recently used of the few slots an
  * address may take is given to it (its state starts afresh): with {@value #CAPACITY} slots that takes more
- * addresses in active use than a lab probes.
+ * addresses in active use than a lab probes. The table is made when the first address claims a slot, so that a
+ * channel that never needs it (no bursts, no rate limits, no ICMP errors) does not pay for it.
  */
 public final class AddressStates {
     static final int CAPACITY = 1 << 14;
     private static final int PROBES = 8;
     private static final long EMPTY = Long.MIN_VALUE;
 
-    private final long[] keys = new long[CAPACITY];
-    private final long[] used = new long[CAPACITY];
-    private final boolean[] inBurst = new boolean[CAPACITY];
-    private final double[] tokens = new double[CAPACITY];
-    private final long[] refilled = new long[CAPACITY];
+    private long[] keys;
+    private long[] used;
+    private boolean[] inBurst;
+    private double[] tokens;
+    private long[] refilled;
     private long tick;
-
-    public AddressStates() {
-        java.util.Arrays.fill(keys, EMPTY);
-    }
 
     /** The key of an IPv4 address. */
     public static long ipv4Key(int address) {
@@ -45,6 +44,9 @@ public final class AddressStates {
 
     /** The slot that holds the address's state, claimed (and reset) if it had none. */
     public int slot(long key) {
+        if (keys == null) {
+            allocate();
+        }
         int m = CAPACITY - 1;
         int h = (int) (key ^ key >>> 29) * 0x9E3779B9;
         int start = (h ^ h >>> 16) & m;
@@ -71,6 +73,15 @@ public final class AddressStates {
         return victim;
     }
 
+    private void allocate() {
+        keys = new long[CAPACITY];
+        Arrays.fill(keys, EMPTY);
+        used = new long[CAPACITY];
+        inBurst = new boolean[CAPACITY];
+        tokens = new double[CAPACITY];
+        refilled = new long[CAPACITY];
+    }
+
     public boolean inBurst(int slot) {
         return inBurst[slot];
     }
@@ -81,28 +92,24 @@ public final class AddressStates {
 
     /**
      * Takes one token from the address's bucket: {@code rate} tokens a second, at most one second's worth (and at
-     * least one) saved up.
+     * least one) saved up ({@link TokenBucket#oneSecondOf}).
      *
      * @return whether there was a token (the reply may go out)
      */
     public boolean takeToken(int slot, double rate, long now) {
-        return takeToken(slot, rate, Math.max(1, rate), now);
+        return takeToken(slot, rate, TokenBucket.oneSecondOf(rate), now);
     }
 
-    /** Takes one token from a bucket that fills at {@code rate} per second and holds at most {@code capacity}. */
+    /**
+     * Takes one token from the address's bucket, which fills at {@code rate} per second as a {@link TokenBucket}
+     * does and holds at most {@code capacity}; a slot just claimed starts with a full bucket.
+     */
     public boolean takeToken(int slot, double rate, double capacity, long now) {
         double t = tokens[slot];
-        if (Double.isNaN(t)) {
-            t = capacity;
-        } else {
-            t = Math.min(capacity, t + (now - refilled[slot]) * rate / 1e9);
-        }
+        t = Double.isNaN(t) ? capacity : TokenBucket.refill(t, refilled[slot], now, rate, capacity);
         refilled[slot] = now;
-        if (t >= 1) {
-            tokens[slot] = t - 1;
-            return true;
-        }
-        tokens[slot] = t;
-        return false;
+        boolean taken = t >= 1;
+        tokens[slot] = taken ? t - 1 : t;
+        return taken;
     }
 }

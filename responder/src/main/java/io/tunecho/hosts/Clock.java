@@ -1,10 +1,19 @@
 package io.tunecho.hosts;
 
-/** Where host behaviour reads the time: the system's monotonic clock, or a test's. */
+/**
+ * Where the packet path reads the time: the system's clocks, or a test's. {@link #nanoTime()} measures (delays,
+ * time-outs, rates, timelines); {@link #currentTimeMillis()} tells the time of day (when a host was last probed, the
+ * IPv4 Timestamp option).
+ */
 @FunctionalInterface
 public interface Clock {
     Clock SYSTEM = System::nanoTime;
 
     /** A monotonic time in nanoseconds ({@link System#nanoTime()}'s scale). */
     long nanoTime();
+
+    /** The wall-clock time in milliseconds since the epoch ({@link System#currentTimeMillis()}'s scale). */
+    default long currentTimeMillis() {
+        return System.currentTimeMillis();
+    }
 }

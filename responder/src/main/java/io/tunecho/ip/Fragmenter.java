@@ -11,6 +11,7 @@ import io.tunecho.wire.Ipv4Packet;
 import io.tunecho.wire.Ipv6ExtensionHeaders;
 import io.tunecho.wire.Ipv6FragmentHeader;
 import io.tunecho.wire.Ipv6Packet;
+import io.tunecho.wire.Mtu;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,34 +20,17 @@ import java.util.random.RandomGenerator;
 /**
  * An outbound stage: cuts every packet written through it that is larger than the interface's MTU into fragments,
  * as a host's IP layer does before a packet leaves (the TUN device takes one packet per write, and the kernel would
- * not fragment what a TUN delivers). Packets within the MTU pass untouched, at the cost of one length check.
- *
- * <ul>
- *   <li>IPv4 (RFC 791 3.2): DF cleared, a fresh identification for the datagram, data in multiples of 8 bytes, MF on
- *       all but the last, a header checksum per fragment; fragments after the first keep only the options whose
- *       copied flag is set (the others become No Operation, as Linux does, so that every header has the same
- *       length).</li>
- *   <li>IPv6 (RFC 8200 4.5): the unfragmentable part (the fixed header, and a hop-by-hop or routing header) in every
- *       fragment, then a fragment header with a fresh identification, then the fragment's share of the rest.</li>
- * </ul>
- * A packet that is neither a valid IPv4 header nor a valid IPv6 one (or that already carries a fragment header) is
+ * not fragment what a TUN delivers). Packets within the MTU pass untouched, at the cost of one length check. A
+ * packet that is neither a valid IPv4 header nor a valid IPv6 one (or that already carries a fragment header) is
  * written as it is. Fragments are written in order, each as its own buffer, without flushing.
  *
- * <p>The first IPv4 fragment is the packet itself, its header rewritten in place, when nothing else holds the packet
- * (a duplicated reply shares its memory: then the first fragment is copied too). Every other fragment is copied,
- * header and data, into a direct buffer of its size: a TUN channel writes one contiguous region per packet, so a
- * fragment made of a small header buffer and a retained slice of the packet (a {@code CompositeByteBuf}) would be
- * copied into one by the channel anyway, and measured (LargePingBenchmark, and tunecho's CPU per reply under
- * {@code ping -f -s 8000}) that costs about 1.4 times the CPU and ten times the allocation of copying here. With a
- * transport that wrote a packet from several regions ({@code writev}), header and slice would save the copy.
- *
- * <p>Buffers: the packet becomes the first fragment, or is released once its fragments are made; each fragment
- * belongs to the channel that writes it.
+ * <p>Buffers: the packet becomes the first IPv4 fragment, its header rewritten in place, when nothing else holds it
+ * (a duplicated reply shares its memory: then the first fragment is copied too), or is released once its fragments
+ * are made. Every other fragment is copied, header and data, into a direct buffer of its size: a TUN channel writes
+ * one contiguous region per packet, so a fragment made of a header and a slice of the packet would be copied by the
+ * channel anyway. Each fragment belongs to the channel that writes it.
  */
 public final class Fragmenter extends ChannelOutboundHandlerAdapter {
-    /** The smallest MTU of an IPv4 link (RFC 791). */
-    public static final int MIN_MTU = 68;
-
     private final int mtu;
     private final Ipv4Packet ipv4 = new Ipv4Packet();
     private final Ipv4Packet fragmentIpv4 = new Ipv4Packet();
@@ -61,8 +45,8 @@ public final class Fragmenter extends ChannelOutboundHandlerAdapter {
      * @param random where the first identifications come from
      */
     public Fragmenter(int mtu, RandomGenerator random) {
-        if (mtu < MIN_MTU) {
-            throw new IllegalArgumentException("the MTU must be at least " + MIN_MTU + ": " + mtu);
+        if (mtu < Mtu.MIN) {
+            throw new IllegalArgumentException("the MTU must be at least " + Mtu.MIN + ": " + mtu);
         }
         this.mtu = mtu;
         this.ipv4Identification = random.nextInt();
@@ -97,7 +81,12 @@ public final class Fragmenter extends ChannelOutboundHandlerAdapter {
         writeFragments(ctx, promise);
     }
 
-    /** Cuts an IPv4 packet into {@link #fragments}; returns false (and keeps nothing) if it is not one to cut. */
+    /**
+     * Cuts an IPv4 packet into {@link #fragments} (RFC 791 3.2): DF cleared, a fresh identification for the datagram,
+     * data in multiples of 8 bytes, MF on all but the last, a header checksum per fragment; fragments after the first
+     * keep only the options whose copied flag is set (the others become No Operation, as Linux does, so that every
+     * header has the same length). Returns false (and keeps nothing) if it is not one to cut.
+     */
     private boolean cutIpv4(ByteBufAllocator alloc, ByteBuf packet) {
         Ipv4Packet ip = ipv4.wrap(packet);
         if (ip.check() != null || ip.totalLength() <= mtu) {
@@ -142,7 +131,11 @@ public final class Fragmenter extends ChannelOutboundHandlerAdapter {
         ip.fillChecksum();
     }
 
-    /** Cuts an IPv6 packet into {@link #fragments}; returns false (and keeps nothing) if it is not one to cut. */
+    /**
+     * Cuts an IPv6 packet into {@link #fragments} (RFC 8200 4.5): the unfragmentable part (the fixed header, and a
+     * hop-by-hop or routing header) in every fragment, then a fragment header with a fresh identification, then the
+     * fragment's share of the rest. Returns false (and keeps nothing) if it is not one to cut.
+     */
     private boolean cutIpv6(ByteBufAllocator alloc, ByteBuf packet) {
         Ipv6Packet ip = ipv6.wrap(packet);
         if (ip.check() != null || Ipv6Packet.HEADER_LENGTH + ip.payloadLength() <= mtu) {

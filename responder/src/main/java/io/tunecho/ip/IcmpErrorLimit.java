@@ -2,6 +2,7 @@ package io.tunecho.ip;
 
 import io.tunecho.hosts.AddressStates;
 import io.tunecho.hosts.Clock;
+import io.tunecho.hosts.TokenBucket;
 
 /**
  * How many ICMP errors one channel sends (RFC 1812 4.3.2.8): at most 1000 a second with bursts of 50 in all, as
@@ -17,27 +18,25 @@ public final class IcmpErrorLimit {
     static final double PER_PAIR_BURST = 20;
 
     private final Clock clock;
+    private final TokenBucket all;
     private final AddressStates pairs = new AddressStates();
-    private double tokens = BURST;
-    private long refilled;
 
     public IcmpErrorLimit(Clock clock) {
         this.clock = clock;
-        this.refilled = clock.nanoTime();
+        this.all = new TokenBucket(PER_SECOND, BURST, clock.nanoTime());
     }
 
     /** Whether an error from {@code from} to {@code to} (address keys) may go out now; takes its tokens if so. */
     public boolean allow(long from, long to) {
         long now = clock.nanoTime();
-        tokens = Math.min(BURST, tokens + (now - refilled) * PER_SECOND / 1e9);
-        refilled = now;
-        if (tokens < 1) {
+        if (!all.hasToken(now)) {
             return false;
         }
-        if (!pairs.takeToken(pairs.slot(AddressStates.pairKey(from, to)), PER_PAIR_PER_SECOND, PER_PAIR_BURST, now)) {
+        int pair = pairs.slot(AddressStates.pairKey(from, to));
+        if (!pairs.takeToken(pair, PER_PAIR_PER_SECOND, PER_PAIR_BURST, now)) {
             return false;
         }
-        tokens -= 1;
+        all.take(); // only an error that goes out counts against the whole channel
         return true;
     }
 }

@@ -1,6 +1,7 @@
 package io.tunecho.ip;
 
 import io.tunecho.packet.ReplyKind;
+import io.tunecho.packet.DeadlineTimer;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
 import io.tunecho.packet.PacketCounters;
@@ -19,44 +20,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reassembles fragmented datagrams, IPv4 (RFC 791, RFC 815) and IPv6 (RFC 8200 4.5), so that the stages after it see
  * whole datagrams: a completed datagram goes on as one buffer, with its headers as a whole datagram has them (IPv4:
  * no MF flag, offset 0, its total length and header checksum; IPv6: without the fragment header), and the
- * {@link PacketContext}'s view on it. Everything else passes at the cost of one look at the header. IPv6 packets
- * arrive here validated ({@link Ipv6Packet#check()}), as IPv4 ones do; an IPv6 atomic fragment (offset 0, no more
- * fragments, RFC 6946) is a whole packet and passes.
- *
- * <p>What is refused, each counted under its {@link DropReason}, as Linux refuses it: a fragment without data, or
- * one before the last whose data is not a multiple of 8 bytes; a fragment that would make a datagram longer than
- * 65,535 bytes (IPv4: the whole datagram goes; IPv6: the fragment, answered with ICMPv6 parameter problem as RFC 8200
- * says); a duplicate (dropped, harmless); a fragment that overlaps part of what arrived, or disagrees on the
- * datagram's end (the whole datagram goes: RFC 5722 for IPv6, and Linux does the same for IPv4).
- *
- * <p>Memory is bounded per channel by {@link ReassemblyLimits}: datagrams in reassembly, and bytes their fragments
- * hold (buffer capacities). What does not fit makes room by dropping the oldest datagrams (as Linux's evictor did
- * before 4.17; since then Linux drops every fragment until time-outs free memory, which lets a flood of fragments
- * that never complete stop all reassembly for 30 s); a datagram that cannot fit alone is dropped. A datagram that
- * does not complete within its time-out (IPv4 30 s, IPv6 60 s by default, from its first fragment's arrival) is
- * dropped; when its first fragment had come, its destination answers with ICMP time exceeded, code 1 "fragment
- * reassembly time exceeded", quoting that fragment, as Linux does ({@code ip_expire}, {@code ip6_expire_frag_queue}),
- * provided the destination is an answered host that is up and the datagram is not itself an ICMP error. One timer
- * per channel, on its event loop, wakes for the earliest deadline.
+ * {@link PacketContext}'s view on it. Everything else passes at the cost of one look at the header. What it refuses,
+ * how it bounds its memory ({@link ReassemblyLimits}) and how a datagram times out follow Linux, each described where
+ * it is done.
  *
  * <p>Buffers: a fragment is held here until its datagram completes (then the fragments are copied into one buffer
- * of the datagram's size, which goes on, and released), is dropped, or the channel closes. A
- * {@code CompositeByteBuf} of the fragments' slices would save that copy, but measured (LargePingBenchmark) it made
- * the whole exchange two to five times slower: the checksum, the reply built in place and its fragmentation then
- * read across components, and the channel copies what is not contiguous anyway. Datagrams and their queues are
- * reused, so that a flood of fragments allocates nothing per fragment.
+ * of the datagram's size, which goes on, and released), is dropped, or the channel closes. Datagrams and their
+ * queues are reused, so that a flood of fragments allocates nothing per fragment.
  */
 public final class Reassembler extends PacketHandler {
     private static final Logger log = LoggerFactory.getLogger(Reassembler.class);
-    /** The largest datagram: an IPv4 total length, an IPv6 payload length (without jumbograms). */
-    private static final int MAX_LENGTH = 65_535;
+    /** The largest datagram: an IPv4 total length, an IPv6 payload length (without jumbograms), both 16 bits. */
+    private static final int MAX_LENGTH = Ipv4Packet.MAX_TOTAL_LENGTH;
 
     private final ReassemblyLimits limits;
     private final long ipv4TimeoutNanos;
@@ -73,13 +53,12 @@ public final class Reassembler extends PacketHandler {
     private final Ipv4Packet quotedIpv4 = new Ipv4Packet();
     private final Ipv6Packet quotedIpv6 = new Ipv6Packet();
     private final IcmpMessage quotedIcmp = new IcmpMessage();
-    private final Runnable expire = this::expireDue;
+    /** Wakes for the earliest time-out of the datagrams in reassembly. */
+    private final DeadlineTimer timer;
+    private final IcmpErrorLimit errorLimit;
     private long heldBytes;
     private int errorId;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
-    private long timerDeadline;
-    private final IcmpErrorLimit errorLimit;
 
     /**
      * @param hosts  asked whether a host that is up answers a datagram's destination, before a time-out or a
@@ -103,6 +82,7 @@ public final class Reassembler extends PacketHandler {
         this.ipv4TimeoutNanos = limits.ipv4Timeout().toNanos();
         this.ipv6TimeoutNanos = limits.ipv6Timeout().toNanos();
         this.datagrams = new DatagramTable(limits.maxDatagrams());
+        this.timer = new DeadlineTimer(clock, this::expireDue);
         this.errorId = (int) (clock.nanoTime() * 0x9E3779B97F4A7C15L >>> 48);
     }
 
@@ -112,6 +92,16 @@ public final class Reassembler extends PacketHandler {
         super.handlerAdded(ctx);
     }
 
+    /**
+     * A fragment joins its datagram. IPv6 packets arrive here validated ({@link Ipv6Packet#check()}), as IPv4 ones
+     * do; an IPv6 atomic fragment (offset 0, no more fragments, RFC 6946) is a whole packet and passes.
+     *
+     * <p>What is refused, each counted under its {@link DropReason}, as Linux refuses it: a fragment without data, or
+     * one before the last whose data is not a multiple of 8 bytes; a fragment that would make a datagram longer than
+     * 65,535 bytes (IPv4: the whole datagram goes; IPv6: the fragment, answered with ICMPv6 parameter problem as RFC
+     * 8200 says); a duplicate (dropped, harmless); a fragment that overlaps part of what arrived, or disagrees on the
+     * datagram's end (the whole datagram goes: RFC 5722 for IPv6, and Linux does the same for IPv4).
+     */
     @Override
     protected void packetRead(ChannelHandlerContext ctx, ByteBuf buf) {
         if (!packet.isIpv6()) {
@@ -239,9 +229,7 @@ public final class Reassembler extends PacketHandler {
             q.reset(key, now, now + (v4 ? ipv4TimeoutNanos : ipv6TimeoutNanos));
             datagrams.put(q);
             (v4 ? ipv4Chain : ipv6Chain).add(q);
-            if (timer == null || q.deadlineNanos - timerDeadline < 0) {
-                schedule(q.deadlineNanos);
-            }
+            timer.wakeBy(ctx.executor(), q.deadlineNanos);
         } else if (!makeRoom(q, 0, size)) {
             discard(q, DropReason.REASSEMBLY_CAP);
             drop(DropReason.REASSEMBLY_CAP, buf);
@@ -267,7 +255,10 @@ public final class Reassembler extends PacketHandler {
 
     /**
      * Drops the oldest datagrams other than {@code keep} until {@code newDatagrams} more datagrams and {@code bytes}
-     * more bytes fit the caps; returns whether they do.
+     * more bytes fit the caps (datagrams in reassembly, and bytes their fragments hold: buffer capacities); returns
+     * whether they do. Making room by dropping the oldest is what Linux's evictor did before 4.17; since then Linux
+     * drops every fragment until time-outs free memory, which lets a flood of fragments that never complete stop all
+     * reassembly for 30 s. A datagram that cannot fit alone is dropped.
      */
     private boolean makeRoom(FragmentQueue keep, int newDatagrams, int bytes) {
         while (datagrams.size() + newDatagrams > limits.maxDatagrams() || heldBytes + bytes > limits.maxBytes()) {
@@ -323,17 +314,15 @@ public final class Reassembler extends PacketHandler {
         return true;
     }
 
-    private void schedule(long deadline) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        timerDeadline = deadline;
-        timer = ctx.executor().schedule(expire, Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    /** The timer: drops every datagram whose time is up, answers for those it should, and waits for the next. */
+    /**
+     * The timer: drops every datagram whose time is up, answers for those it should, and waits for the next. A
+     * datagram times out when it does not complete within its time-out (IPv4 30 s, IPv6 60 s by default, from its
+     * first fragment's arrival); when its first fragment had come, its destination answers with ICMP time exceeded,
+     * code 1 "fragment reassembly time exceeded", quoting that fragment, as Linux does ({@code ip_expire},
+     * {@code ip6_expire_frag_queue}), provided the destination is an answered host that is up and the datagram is not
+     * itself an ICMP error.
+     */
     private void expireDue() {
-        timer = null;
         long now = clock.nanoTime();
         boolean wrote = false;
         while (ipv4Chain.oldest != null && ipv4Chain.oldest.deadlineNanos - now <= 0) {
@@ -347,7 +336,7 @@ public final class Reassembler extends PacketHandler {
         }
         FragmentQueue next = earliestDeadline();
         if (next != null) {
-            schedule(next.deadlineNanos);
+            timer.wakeBy(ctx.executor(), next.deadlineNanos);
         }
     }
 
@@ -457,10 +446,7 @@ public final class Reassembler extends PacketHandler {
 
     /** Releases every fragment held and stops the timer (the channel closes: nothing is counted). */
     private void discardAll() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         datagrams.clear(FragmentQueue::releaseAll);
         ipv4Chain.oldest = ipv4Chain.newest = null;
         ipv6Chain.oldest = ipv6Chain.newest = null;

@@ -1,5 +1,6 @@
 package io.tunecho.policy;
 
+import io.tunecho.packet.DeadlineTimer;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
 import io.tunecho.packet.PacketCounters;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.tunecho.hosts.Behaviour;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostCounters;
@@ -21,7 +21,6 @@ import io.tunecho.wire.Ipv6Packet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -32,17 +31,10 @@ import java.util.random.RandomGenerator;
  * counts each at the moment it leaves.
  *
  * <p>Delayed replies wait in a bounded queue ({@code max-delayed} per channel; what does not fit is dropped and
- * counted), each in a buffer of its own size, not the MTU's; one timer on the event loop wakes up for the earliest.
- * A timer never fires on time: the event loop's thread has to be woken and scheduled, which on a virtual machine
- * with an idle CPU takes a few hundred microseconds, and the replies due together are written one after another.
- * So the shaper learns its own lateness: it compares the moment each held reply has been written with the moment it
- * was due, and moves its {@linkplain #leadNanos() lead} by a small step towards the median of that difference
- * (a stochastic median, not a mean, so that a rare long stall does not pull it). It sets the timer that much before
- * the earliest reply is due, and when it wakes it writes every reply whose time, less the lead, has come. Half the
- * replies then leave a little early and half a little late, and the median delay is the one configured. The lead
- * is never more than {@value #MAX_LEAD_NANOS} ns, so no reply leaves more than that before its time.
- * Jitter never reorders the replies to one prober from one host unless the host's {@code reorder} says so: a reply
- * leaves no earlier than the previous one of the same pair of addresses. The event loop is never blocked.
+ * counted), each in a buffer of its own size, not the MTU's; one timer on the event loop wakes up for the earliest,
+ * set by the {@linkplain #leadNanos() lead} it learns so that the median delay is the one configured. Jitter never
+ * reorders the replies to one prober from one host unless the host's {@code reorder} says so: a reply leaves no
+ * earlier than the previous one of the same pair of addresses. The event loop is never blocked.
  *
  * <p>Buffers: a reply sent at once goes on as it is; a delayed one is copied into a buffer of its size and the
  * original released; every held buffer is released when the channel closes.
@@ -69,14 +61,21 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private final long[] flowKeys = new long[FLOWS];
     private final long[] flowDeadlines = new long[FLOWS];
     private DelayQueue queue;
+    /** Set for the earliest reply's time less the lead. */
+    private final DeadlineTimer timer;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
-    /** When the timer is set to fire: the earliest reply's time less the lead. */
-    private long timerDeadline;
-    /** How long before a reply's time the timer is set: the learnt median lateness of a held reply. */
+    /**
+     * How long before a reply's time the timer is set: the learnt median lateness of a held reply. A timer never
+     * fires on time: the event loop's thread has to be woken and scheduled, and the replies due together are written
+     * one after another. So the shaper compares the moment each held reply has been written with the moment it was
+     * due, and moves its lead by a small step towards the median of that difference ({@link #learn}: a stochastic
+     * median, not a mean, so that a rare long stall does not pull it). It sets the timer that much before the earliest
+     * reply is due, and when it wakes it writes every reply whose time, less the lead, has come. Half the replies then
+     * leave a little early and half a little late. The lead is never more than {@value #MAX_LEAD_NANOS} ns, so no
+     * reply leaves more than that before its time.
+     */
     private long lead;
     private final long[] written = new long[LEARN_PER_WAKE];
-    private final Runnable release = this::releaseDue;
 
     /** @param maxDelayed the most replies held back at once */
     public ReplyShaper(PacketCounters counters, PacketContext packet, Clock clock, RandomGenerator random,
@@ -86,6 +85,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         this.clock = clock;
         this.random = random;
         this.maxDelayed = maxDelayed;
+        this.timer = new DeadlineTimer(clock, this::releaseDue);
     }
 
     @Override
@@ -158,23 +158,11 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         if (duplicate) {
             q.add(deadline, held.retainedDuplicate(), host, kind);
         }
-        long wake = deadline - lead;
-        if (timer == null || wake - timerDeadline < 0) {
-            schedule(wake);
-        }
-    }
-
-    private void schedule(long wake) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        timerDeadline = wake;
-        timer = ctx.executor().schedule(release, Math.max(0, wake - clock.nanoTime()), TimeUnit.NANOSECONDS);
+        timer.wakeBy(ctx.executor(), deadline - lead);
     }
 
     /** The timer: sends what is due, flushes once, learns how late that was, and sets the timer for the next. */
     private void releaseDue() {
-        timer = null;
         DelayQueue q = queue;
         if (q == null || !ctx.channel().isActive()) {
             return;
@@ -185,7 +173,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
             learn(clock.nanoTime(), Math.min(wrote, LEARN_PER_WAKE));
         }
         if (!q.isEmpty()) {
-            schedule(q.firstDeadline() - lead);
+            timer.wakeBy(ctx.executor(), q.firstDeadline() - lead);
         }
     }
 
@@ -317,10 +305,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
 
     /** Releases every held reply and stops the timer. */
     private void discard() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         if (queue != null) {
             queue.clear();
         }

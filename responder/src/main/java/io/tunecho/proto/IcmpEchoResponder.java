@@ -4,6 +4,7 @@ import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.tunecho.hosts.Clock;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.InternetChecksum;
 import io.tunecho.wire.Ipv4OptionEcho;
@@ -24,6 +25,12 @@ public final class IcmpEchoResponder implements ProtocolHandler {
 
     /** Scratch for a reply's options: the responder runs on one event loop at a time per channel. */
     private final byte[] options = new byte[Ipv4OptionEcho.MAX_LENGTH];
+    private final Clock clock;
+
+    /** @param clock where the host reads the time of day it writes into a Timestamp option */
+    public IcmpEchoResponder(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void handle(ChannelHandlerContext ctx, ByteBuf buf, PacketContext packet, Answer answer) {
@@ -68,7 +75,7 @@ public final class IcmpEchoResponder implements ProtocolHandler {
         int hops = packet.hopCount();
         long hostMillis = packet.behaviour() == null ? 0 : packet.behaviour().delayNanos() / 1_000_000;
         long hopMillis = hops == 0 ? 0 : packet.pathDelayNanos() / hops / 1_000_000;
-        int optionLength = Ipv4OptionEcho.build(ip, ip.destination(), packet.hops(), hops, System.currentTimeMillis(),
+        int optionLength = Ipv4OptionEcho.build(ip, ip.destination(), packet.hops(), hops, clock.currentTimeMillis(),
                 hostMillis, hopMillis, options);
         int src = ip.source();
         int dst = ip.destination();

@@ -16,32 +16,16 @@ import static io.tunecho.wire.TcpSegment.RST;
 import static io.tunecho.wire.TcpSegment.SYN;
 
 /**
- * Answers TCP as a Linux host does, for IPv4 and IPv6, without keeping any state per connection. Each answer is built
- * in place in the request's buffer: addresses and ports swapped, the request's IP options or extension headers and
- * its data dropped, the destination's {@linkplain PacketContext#replyTtl() reply TTL}.
+ * Answers TCP as a Linux host does, for IPv4 and IPv6, without keeping any state per connection: a closed port (every
+ * port that the host's {@code tcp.open} does not list) refuses with RST, so that TCP probes (nmap, a connect check)
+ * see a live host that refuses; an open port answers a SYN with SYN-ACK, whose ISN is a {@link SynCookies SYN
+ * cookie}, and closes the connection at once, cleanly, as a service that accepts and closes does, except that nothing
+ * is remembered in between. A listener ignores segments with neither SYN nor ACK, and SYN with FIN. Resets are never
+ * answered.
  *
- * <p>A closed port (every port that the host's {@code tcp.open} does not list) answers as Linux's
- * {@code tcp_v4_send_reset} does: a segment with ACK gets RST with the sequence number it acknowledged; any other
- * gets RST|ACK with sequence number 0, acknowledging the segment's data, SYN and FIN. So TCP probes (nmap, a connect
- * check) see a live host that refuses.
- *
- * <p>An open port answers a SYN with SYN-ACK, whose ISN is a {@link SynCookies SYN cookie}, and closes the connection
- * at once, cleanly, as a service that accepts and closes does, except that nothing is remembered in between:
- * <ul>
- *   <li>the handshake's ACK (it acknowledges ISN+1), with or without data or FIN: FIN|ACK, acknowledging all of it;
- *       the client's connect() has succeeded and its next read sees the end of the stream;</li>
- *   <li>once the client has acknowledged that FIN (ISN+2): its FIN gets the last ACK; data gets RST, as Linux
- *       resets a closed socket that receives data; a bare ACK needs nothing;</li>
- *   <li>an ACK that acknowledges no valid cookie (forged, or older than the cookie's lifetime): RST, as a Linux
- *       listener answers an ACK whose cookie does not check.</li>
- * </ul>
- * A listener ignores segments with neither SYN nor ACK, and SYN with FIN. Resets are never answered. The SYN-ACK
- * carries one option, MSS (the client's, or 1460 / 1440 when it sent none), and no window scaling, SACK or timestamps:
- * what Linux sends to a SYN that asks for none of them, and a host with those turned off sends to any SYN.
- * IP header as Linux writes it: DF set, identification 0, a reset's TOS that of the segment it answers (ECN bits
- * cleared), TOS 0 otherwise; IPv6 with traffic class and flow label 0.
- *
- * <p>One instance per channel (its view and its hash state are reused); nothing is allocated per packet.
+ * <p>Each answer is built in place in the request's buffer: addresses and ports swapped, the request's IP options or
+ * extension headers and its data dropped, the destination's {@linkplain PacketContext#replyTtl() reply TTL}. One
+ * instance per channel (its view and its hash state are reused); nothing is allocated per packet.
  */
 public final class TcpResponder implements ProtocolHandler {
     /** The MSS a host on an Ethernet-sized link (MTU 1500) announces. */
@@ -88,7 +72,11 @@ public final class TcpResponder implements ProtocolHandler {
         }
     }
 
-    /** A port nothing listens on: RST, as Linux's {@code tcp_v4_send_reset} and {@code tcp_v6_send_reset}. */
+    /**
+     * A port nothing listens on: RST, as Linux's {@code tcp_v4_send_reset} and {@code tcp_v6_send_reset}: a segment
+     * with ACK gets RST with the sequence number it acknowledged; any other gets RST|ACK with sequence number 0,
+     * acknowledging the segment's data, SYN and FIN.
+     */
     private void closedPort(ChannelHandlerContext ctx, ByteBuf buf, PacketContext packet, TcpSegment tcp, int flags) {
         if ((flags & ACK) != 0) {
             reply(ctx, buf, packet, tcp, RST, tcp.acknowledgmentNumber(), 0, -1);
@@ -97,7 +85,17 @@ public final class TcpResponder implements ProtocolHandler {
         }
     }
 
-    /** A segment with ACK to an open port: it belongs to a connection only if it acknowledges a valid cookie. */
+    /**
+     * A segment with ACK to an open port: it belongs to a connection only if it acknowledges a valid cookie.
+     * <ul>
+     *   <li>the handshake's ACK (it acknowledges ISN+1), with or without data or FIN: FIN|ACK, acknowledging all of it;
+     *       the client's connect() has succeeded and its next read sees the end of the stream;</li>
+     *   <li>once the client has acknowledged that FIN (ISN+2): its FIN gets the last ACK; data gets RST, as Linux
+     *       resets a closed socket that receives data; a bare ACK needs nothing;</li>
+     *   <li>an ACK that acknowledges no valid cookie (forged, or older than the cookie's lifetime): RST, as a Linux
+     *       listener answers an ACK whose cookie does not check.</li>
+     * </ul>
+     */
     private void acknowledgment(ChannelHandlerContext ctx, ByteBuf buf, PacketContext packet, TcpSegment tcp,
             int flags, Answer answer) {
         int ack = tcp.acknowledgmentNumber();
@@ -124,7 +122,11 @@ public final class TcpResponder implements ProtocolHandler {
         reply(ctx, buf, packet, tcp, RST, ack, 0, -1);
     }
 
-    /** The MSS of a SYN-ACK: the client's (a host on the same link has the same MTU), or the default. */
+    /**
+     * The MSS of a SYN-ACK: the client's (a host on the same link has the same MTU), or 1460 / 1440 when it sent
+     * none. The SYN-ACK carries this one option, and no window scaling, SACK or timestamps: what Linux sends to a SYN
+     * that asks for none of them, and a host with those turned off sends to any SYN.
+     */
     static int announcedMss(int clientMss, int ipVersion) {
         if (ipVersion == Ipv4Packet.VERSION) {
             return clientMss < 0 ? DEFAULT_MSS_V4 : Math.max(clientMss, MIN_MSS_V4);
@@ -177,7 +179,10 @@ public final class TcpResponder implements ProtocolHandler {
         packet.write(ctx, ReplyKind.TCP, buf);
     }
 
-    /** The IPv4 header of the answer, right before the TCP header: no options, DF, identification 0. */
+    /**
+     * The IPv4 header of the answer, right before the TCP header, as Linux writes it: no options, DF set,
+     * identification 0, a reset's TOS that of the segment it answers (ECN bits cleared), TOS 0 otherwise.
+     */
     private static void toReplyHeader(Ipv4Packet ip, int tcpOffset, int tcpLength, boolean reset, int ttl) {
         ByteBuf buf = ip.buffer();
         int tos = ip.tos();

@@ -28,6 +28,7 @@ import io.netty.channel.ChannelPipeline;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.wire.IcmpMessage;
+import io.tunecho.wire.Mtu;
 import io.tunecho.wire.TcpSegment;
 import io.tunecho.wire.UdpDatagram;
 
@@ -150,7 +151,7 @@ public final class ResponderPipeline {
 
     /** The protocol handlers of one channel. */
     private ProtocolDispatcher protocols(PacketContext packet, IcmpErrorLimit errorLimit) {
-        IcmpEchoResponder echo = new IcmpEchoResponder();
+        IcmpEchoResponder echo = new IcmpEchoResponder(clock);
         UdpResponder udp = new UdpResponder(errorLimit);
         TcpResponder tcp = new TcpResponder(new SynCookies(cookieKey, clock));
         return new ProtocolDispatcher(counters, packet,
@@ -245,8 +246,8 @@ public final class ResponderPipeline {
          * the interface's (the server sets it from {@code interface.mtu}); {@value #DEFAULT_MTU} by default.
          */
         public Builder mtu(int mtu) {
-            if (mtu < Fragmenter.MIN_MTU || mtu > 65_535) {
-                throw new IllegalArgumentException("mtu must be " + Fragmenter.MIN_MTU + "..65535: " + mtu);
+            if (mtu < Mtu.MIN || mtu > Mtu.MAX) {
+                throw new IllegalArgumentException("mtu must be " + Mtu.MIN + ".." + Mtu.MAX + ": " + mtu);
             }
             this.mtu = mtu;
             return this;

@@ -104,6 +104,19 @@ class HostBehaviourTest {
     }
 
     @Test
+    void aRequestIsStampedWithTheClocksWallTime() {
+        start(HostSettings.builder().build());
+        clock.setCurrentTimeMillis(1_234_567_890_123L);
+        send(1);
+        assertNotNull(reply());
+        assertEquals(1_234_567_890_123L, hostCounters().lastProbedMillis(), "the pipeline's clock, not the system's");
+        advance(1500);
+        send(2);
+        assertNotNull(reply());
+        assertEquals(1_234_567_891_623L, hostCounters().lastProbedMillis());
+    }
+
+    @Test
     void aDownHostIsSilent() {
         start(HostSettings.of(HostSetting.STATE, HostState.DOWN));
         send(1);

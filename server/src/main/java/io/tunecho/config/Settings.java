@@ -2,8 +2,10 @@ package io.tunecho.config;
 
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
+import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.transport.TunChannelConfig;
 import io.tunecho.wire.IpCidr;
+import io.tunecho.wire.Mtu;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,6 @@ import java.util.Map;
  */
 public final class Settings {
     public static final int MAX_QUEUES = 64;
-    public static final int DEFAULT_MAX_DELAYED = 10_000;
     /** Chosen by measurement: see config/tunecho.yaml. */
     public static final int DEFAULT_TXQUEUELEN = 1000;
 
@@ -45,7 +46,7 @@ public final class Settings {
             .build();
 
     public static final Setting<Integer> INTERFACE_MTU = Setting.define("interface.mtu",
-                    ValueTypes.integer(TunChannelConfig.MIN_MTU, TunChannelConfig.MAX_MTU, "an MTU of "))
+                    ValueTypes.integer(Mtu.MIN, Mtu.MAX, "an MTU of "))
             .option("--mtu", "N")
             .defaultValue(1500)
             .help("interface MTU")
@@ -108,7 +109,7 @@ public final class Settings {
 
     public static final Setting<Integer> MAX_DELAYED = Setting.define("max-delayed",
                     ValueTypes.integer(1, 10_000_000, ""))
-            .defaultValue(DEFAULT_MAX_DELAYED)
+            .defaultValue(ResponderPipeline.Builder.DEFAULT_MAX_DELAYED)
             .help("delayed replies held at most, per queue; more are dropped and counted")
             .restartOnly()
             .build();

@@ -6,6 +6,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.tunecho.wire.IpCidr;
+import io.tunecho.wire.Mtu;
 
 import java.util.List;
 import java.util.Map;
@@ -18,9 +19,6 @@ import java.util.Map;
  * or {@code maxMessagesPerRead} packets were read: a short read says nothing about whether more packets wait.
  */
 public final class TunChannelConfig extends DefaultChannelConfig {
-    /** The smallest MTU IPv4 allows (RFC 791). */
-    public static final int MIN_MTU = 68;
-    public static final int MAX_MTU = 65535;
     /** The longest transmit queue tunecho sets. */
     public static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
     private static final int DEFAULT_BUFFER_SIZE = 1500;
@@ -129,8 +127,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     }
 
     public TunChannelConfig setMtu(Integer mtu) {
-        if (mtu != null && (mtu < MIN_MTU || mtu > MAX_MTU)) {
-            throw new IllegalArgumentException("MTU must be " + MIN_MTU + ".." + MAX_MTU + ": " + mtu);
+        if (mtu != null && (mtu < Mtu.MIN || mtu > Mtu.MAX)) {
+            throw new IllegalArgumentException("MTU must be " + Mtu.MIN + ".." + Mtu.MAX + ": " + mtu);
         }
         this.mtu = mtu;
         if (mtu != null) {

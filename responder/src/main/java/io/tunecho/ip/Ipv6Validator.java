@@ -1,11 +1,11 @@
 package io.tunecho.ip;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.packet.PacketHandler;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.wire.Defect;
 import io.tunecho.wire.IpAddresses;
 import io.tunecho.wire.Ipv6Packet;

@@ -1,15 +1,16 @@
 package io.tunecho.ip;
 
-import io.tunecho.packet.ReplyKind;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.tunecho.hosts.AddressStates;
+import io.tunecho.hosts.Clock;
 import io.tunecho.packet.DeadlineTimer;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.packet.PacketHandler;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.tunecho.hosts.AddressStates;
-import io.tunecho.hosts.Clock;
+import io.tunecho.packet.PacketLog;
+import io.tunecho.packet.ReplyKind;
 import io.tunecho.wire.IcmpErrors;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.Ipv4Packet;
@@ -17,7 +18,6 @@ import io.tunecho.wire.Ipv6ExtensionHeaders;
 import io.tunecho.wire.Ipv6FragmentHeader;
 import io.tunecho.wire.Ipv6Packet;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 
@@ -34,7 +34,7 @@ import java.util.ArrayDeque;
  * queues are reused, so that a flood of fragments allocates nothing per fragment.
  */
 public final class Reassembler extends PacketHandler {
-    private static final Logger log = LoggerFactory.getLogger(Reassembler.class);
+    private static final Logger log = PacketLog.of(Reassembler.class);
     /** The largest datagram: an IPv4 total length, an IPv6 payload length (without jumbograms), both 16 bits. */
     private static final int MAX_LENGTH = Ipv4Packet.MAX_TOTAL_LENGTH;
 

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of the pipeline: logs what went wrong (a failed write, a failed read) in one line instead of
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
 @Sharable
 public final class ErrorLogger extends ChannelInboundHandlerAdapter {
     public static final ErrorLogger INSTANCE = new ErrorLogger();
-    private static final Logger log = LoggerFactory.getLogger(ErrorLogger.class);
+    private static final Logger log = PacketLog.of(ErrorLogger.class);
 
     private ErrorLogger() {
     }

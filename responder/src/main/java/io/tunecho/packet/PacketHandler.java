@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the answering pipeline's stages share: messages that are not {@link ByteBuf}s are dropped (counted as
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * each stage sees them as it would alone.
  */
 public abstract class PacketHandler extends ChannelInboundHandlerAdapter {
-    private final Logger log = LoggerFactory.getLogger(getClass());
+    private final Logger log = PacketLog.of(getClass());
     private final PacketCounters counters;
     protected final PacketContext packet;
     /** The stage this one passes packets to directly, or {@code null}: the pipeline's next handler. */

@@ -1,8 +1,8 @@
 package io.tunecho.policy;
 
-import io.tunecho.packet.ReplyKind;
 import io.netty.buffer.ByteBuf;
 import io.tunecho.hosts.HostEntry;
+import io.tunecho.packet.ReplyKind;
 
 /**
  * The replies one channel holds back until their time: a binary min-heap by release time (ties in the order they

@@ -1,10 +1,5 @@
 package io.tunecho.policy;
 
-import io.tunecho.packet.DeadlineTimer;
-import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketContext;
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.packet.ReplyKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -14,12 +9,17 @@ import io.tunecho.hosts.Behaviour;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
+import io.tunecho.packet.DeadlineTimer;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketContext;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.packet.PacketLog;
+import io.tunecho.packet.ReplyKind;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.InternetChecksum;
 import io.tunecho.wire.Ipv4Packet;
 import io.tunecho.wire.Ipv6Packet;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.random.RandomGenerator;
 
@@ -40,7 +40,7 @@ import java.util.random.RandomGenerator;
  * original released; every held buffer is released when the channel closes.
  */
 public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
-    private static final Logger log = LoggerFactory.getLogger(ReplyShaper.class);
+    private static final Logger log = PacketLog.of(ReplyShaper.class);
     /** Pairs of addresses whose last release time is remembered (a power of two). */
     private static final int FLOWS = 4096;
     /** The most the timer is set before a reply's time. */

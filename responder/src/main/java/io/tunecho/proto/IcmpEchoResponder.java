@@ -1,10 +1,10 @@
 package io.tunecho.proto;
 
-import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.hosts.Clock;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketContext;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.InternetChecksum;
 import io.tunecho.wire.Ipv4OptionEcho;

@@ -1,11 +1,11 @@
 package io.tunecho.proto;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.packet.PacketHandler;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
 
 import java.util.Map;
 

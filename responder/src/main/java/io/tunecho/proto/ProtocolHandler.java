@@ -1,9 +1,9 @@
 package io.tunecho.proto;
 
-import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketContext;
 
 /**
  * Answers the packets of one upper-layer protocol, for {@link ProtocolDispatcher}: ICMP echo

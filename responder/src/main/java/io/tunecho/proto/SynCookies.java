@@ -1,7 +1,7 @@
 package io.tunecho.proto;
 
-import io.tunecho.packet.PacketContext;
 import io.tunecho.hosts.Clock;
+import io.tunecho.packet.PacketContext;
 import io.tunecho.wire.Ipv4Packet;
 import io.tunecho.wire.Ipv6Packet;
 import io.tunecho.wire.TcpSegment;

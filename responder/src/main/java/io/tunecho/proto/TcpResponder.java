@@ -1,11 +1,11 @@
 package io.tunecho.proto;
 
-import io.tunecho.packet.ReplyKind;
-import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.hosts.Behaviour;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketContext;
+import io.tunecho.packet.ReplyKind;
 import io.tunecho.wire.Ipv4Packet;
 import io.tunecho.wire.Ipv6Packet;
 import io.tunecho.wire.TcpSegment;

@@ -1,12 +1,12 @@
 package io.tunecho.proto;
 
-import io.tunecho.packet.ReplyKind;
-import io.tunecho.ip.IcmpErrorLimit;
-import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.hosts.AddressStates;
+import io.tunecho.ip.IcmpErrorLimit;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketContext;
+import io.tunecho.packet.ReplyKind;
 import io.tunecho.wire.IcmpErrors;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.IpPacket;

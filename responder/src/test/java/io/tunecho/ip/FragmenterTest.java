@@ -1,16 +1,16 @@
 package io.tunecho.ip;
 
-import io.tunecho.responder.ResponderPipeline;
-import io.tunecho.packet.PacketContext;
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.policy.UpHosts;
-import io.tunecho.samples.Fragments;
-import io.tunecho.samples.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.ManualClock;
+import io.tunecho.packet.PacketContext;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.policy.UpHosts;
+import io.tunecho.responder.ResponderPipeline;
+import io.tunecho.samples.Fragments;
+import io.tunecho.samples.Packets;
 import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

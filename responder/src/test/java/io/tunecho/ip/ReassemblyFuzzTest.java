@@ -1,9 +1,5 @@
 package io.tunecho.ip;
 
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.responder.ResponderPipeline;
-import io.tunecho.samples.Fragments;
-import io.tunecho.samples.Packets;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
@@ -15,6 +11,10 @@ import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.ManualClock;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.responder.ResponderPipeline;
+import io.tunecho.samples.Fragments;
+import io.tunecho.samples.Packets;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.IpCidr;
 import io.tunecho.wire.Ipv4Packet;

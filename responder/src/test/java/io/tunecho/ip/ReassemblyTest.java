@@ -1,13 +1,5 @@
 package io.tunecho.ip;
 
-import io.tunecho.policy.UpHosts;
-import io.tunecho.samples.Fragments;
-import io.tunecho.samples.Packets;
-import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketContext;
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.packet.PacketHandler;
-import io.tunecho.responder.ResponderPipeline;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -18,6 +10,14 @@ import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.ManualClock;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketContext;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.packet.PacketHandler;
+import io.tunecho.policy.UpHosts;
+import io.tunecho.responder.ResponderPipeline;
+import io.tunecho.samples.Fragments;
+import io.tunecho.samples.Packets;
 import io.tunecho.wire.Defect;
 import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;

@@ -1,22 +1,22 @@
 package io.tunecho.policy;
 
-import io.tunecho.samples.Packets;
-import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.responder.ResponderPipeline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.HostConfig;
+import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
-import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.LossModel;
 import io.tunecho.hosts.ManualClock;
 import io.tunecho.hosts.TimelineSpec;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.responder.ResponderPipeline;
+import io.tunecho.samples.Packets;
 import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

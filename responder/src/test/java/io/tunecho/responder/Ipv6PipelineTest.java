@@ -1,15 +1,15 @@
 package io.tunecho.responder;
 
-import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.samples.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostConfig;
 import io.tunecho.hosts.HostTable;
-import io.tunecho.hosts.Clock;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.samples.Packets;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.IpCidr;
 import io.tunecho.wire.Ipv6Packet;

@@ -1,14 +1,14 @@
 package io.tunecho.responder;
 
-import io.tunecho.samples.Packets;
-import io.tunecho.packet.DropReason;
-import io.tunecho.packet.ReplyKind;
-import io.tunecho.packet.PacketCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.ManualClock;
+import io.tunecho.packet.DropReason;
+import io.tunecho.packet.PacketCounters;
+import io.tunecho.packet.ReplyKind;
+import io.tunecho.samples.Packets;
 import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

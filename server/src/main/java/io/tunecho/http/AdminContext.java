@@ -1,11 +1,11 @@
 package io.tunecho.http;
 
+import io.tunecho.capture.PcapCapture;
 import io.tunecho.config.ConfigException;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.HostControl;
-import io.tunecho.capture.PcapCapture;
-import io.tunecho.packet.PacketCounters;
 import io.tunecho.ip.Reassembler;
+import io.tunecho.packet.PacketCounters;
 import io.tunecho.policy.ReplyShaper;
 import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.transport.AbstractTunChannel;

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.tunecho.hosts.Clock;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP server: metrics, health, the admin API and the lab page, on one event loop of its own (NIO: it needs no
  * native transport), apart from the packet loops. Requests are bounded: 64 KiB bodies, 10 s of silence while a
- * request is read,
- * {@value #MAX_CONNECTIONS} connections at once.
+ * request is read, {@value #MAX_CONNECTIONS} connections at once (when full, a new connection closes the one idle
+ * longest: see {@link ConnectionLimit}).
  */
 public final class AdminServer implements AutoCloseable {
     static final int MAX_BODY = 64 * 1024;
@@ -40,9 +41,11 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(String address, int port, String token, boolean protectMetrics,
             AdminContext context) throws IOException {
+        // One loop for the listener and every connection: the ConnectionLimit is that loop's alone.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        AdminInitializer connection = new AdminInitializer(new ApiRoutes(context, token, protectMetrics),
-                new ConnectionLimit(MAX_CONNECTIONS));
+        ConnectionLimit limit = new ConnectionLimit(MAX_CONNECTIONS, Clock.SYSTEM);
+        AdminInitializer connection = new AdminInitializer(new ApiRoutes(context, token, protectMetrics, limit),
+                limit);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

@@ -43,11 +43,11 @@ final class ApiRoutes {
     private final Metrics metrics;
     private final StaticFiles files = new StaticFiles();
 
-    ApiRoutes(AdminContext context, String token, boolean protectMetrics) {
+    ApiRoutes(AdminContext context, String token, boolean protectMetrics, ConnectionLimit connections) {
         this.context = context;
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         this.protectMetrics = protectMetrics;
-        this.metrics = new Metrics(context);
+        this.metrics = new Metrics(context, connections);
     }
 
     CompletableFuture<Response> handle(FullHttpRequest req) {

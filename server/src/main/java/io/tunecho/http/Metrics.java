@@ -44,7 +44,7 @@ final class Metrics {
     /** Micrometer holds the objects of function counters weakly: these live as long as the registry. */
     private final List<Object> held = new ArrayList<>();
 
-    Metrics(AdminContext context) {
+    Metrics(AdminContext context, ConnectionLimit connections) {
         this.context = context;
         // Before any meter is registered (Micrometer warns otherwise). Two of ProcessorMetrics' names fail
         // Prometheus's naming rules (promtool check metrics): the process's CPU time in "ns", and a gauge ending in
@@ -109,6 +109,9 @@ final class Metrics {
                 .description("Packets written to capture files").register(registry);
         FunctionCounter.builder("tunecho.capture.dropped", context.capture(), c -> c.dropped())
                 .description("Packets a capture could not keep up with").register(registry);
+        FunctionCounter.builder("tunecho.http.connections.evicted", connections, ConnectionLimit::evicted)
+                .description("Idle HTTP connections closed to admit new ones when the server was full")
+                .register(registry);
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean) {

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
@@ -45,9 +46,10 @@ final class AdminClient implements AutoCloseable {
     private final EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(),
             new HttpObjectAggregator(1 << 22));
 
-    AdminClient(ApiRoutes routes, HostControl control) {
+    /** A connection that {@code limit} admits (or refuses: it is closed at once) among the others it keeps. */
+    AdminClient(ApiRoutes routes, ConnectionLimit limit, HostControl control) {
         this.control = control;
-        this.server = new EmbeddedChannel(new AdminInitializer(routes, new ConnectionLimit(AdminServer.MAX_CONNECTIONS)));
+        this.server = new EmbeddedChannel(new AdminInitializer(routes, limit));
     }
 
     /** What came back. */
@@ -115,6 +117,25 @@ final class AdminClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes bytes to the server as a client would (a request, or only its start) and returns without an answer;
+     * {@link #answer()} reads it. A change's answer comes from the control thread: the caller holds that thread
+     * while the bytes are written (as {@link #send} does), since an embedded loop is not thread-safe.
+     */
+    void write(String bytes) {
+        server.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.ISO_8859_1));
+    }
+
+    /** The answer to what {@link #write} sent, once the control thread has finished with it. */
+    Answer answer() {
+        EmbeddedChannel decoder = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 22));
+        try {
+            return answer(decoder);
+        } finally {
+            decoder.finishAndReleaseAll();
+        }
+    }
+
     /** Whether the server kept the connection open. */
     boolean open() {
         return server.isOpen();
@@ -140,6 +161,10 @@ final class AdminClient implements AutoCloseable {
         } finally {
             gate.countDown();
         }
+        return answer(peer);
+    }
+
+    private Answer answer(EmbeddedChannel peer) {
         try {
             control.executor().submit(() -> { }).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -150,6 +175,10 @@ final class AdminClient implements AutoCloseable {
             peer.writeInbound(out);
         }
         FullHttpResponse res = peer.readInbound();
+        while (res != null && res.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            res.release(); // 100 Continue, before the answer
+            res = peer.readInbound();
+        }
         assertNotNull(res, "no answer");
         try {
             return new Answer(res.status().code(), res.headers().copy(), res.content().toString(StandardCharsets.UTF_8));

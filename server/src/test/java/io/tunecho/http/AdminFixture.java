@@ -38,6 +38,8 @@ final class AdminFixture implements AutoCloseable {
     final PacketCounters counters = new PacketCounters();
     final PcapCapture capture = new PcapCapture();
     final AdminContext context;
+    /** The connection limit of the fixture's server: its clients are its connections. */
+    final ConnectionLimit connections = new ConnectionLimit(AdminServer.MAX_CONNECTIONS, Clock.SYSTEM);
     /** What the config file holds now: {@code POST /api/reload} reads it. */
     volatile String file;
 
@@ -68,12 +70,17 @@ final class AdminFixture implements AutoCloseable {
 
     /** The routes as AdminServer makes them. */
     ApiRoutes routes(String token, boolean protectMetrics) {
-        return new ApiRoutes(context, token, protectMetrics);
+        return new ApiRoutes(context, token, protectMetrics, connections);
     }
 
     /** A client on a connection to routes without a token. */
     AdminClient open() {
-        return new AdminClient(routes(null, false), control);
+        return open(routes(null, false));
+    }
+
+    /** A client on a connection to these routes. */
+    AdminClient open(ApiRoutes routes) {
+        return new AdminClient(routes, connections, control);
     }
 
     @Override

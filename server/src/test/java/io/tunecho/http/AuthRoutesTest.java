@@ -22,7 +22,7 @@ class AuthRoutesTest {
     private static final String BODY = "{\"state\": \"down\"}";
 
     private final AdminFixture fixture = new AdminFixture();
-    private final AdminClient client = new AdminClient(fixture.routes(AdminFixture.TOKEN, false), fixture.control);
+    private final AdminClient client = fixture.open(fixture.routes(AdminFixture.TOKEN, false));
 
     @AfterEach
     void close() {

@@ -78,7 +78,7 @@ class HealthAndMetricsRoutesTest {
 
     @Test
     void openWithATokenUnlessProtected() {
-        try (AdminClient c = new AdminClient(fixture.routes(AdminFixture.TOKEN, false), fixture.control)) {
+        try (AdminClient c = fixture.open(fixture.routes(AdminFixture.TOKEN, false))) {
             assertEquals(200, c.get("/metrics").status());
             assertEquals(503, c.get("/health").status());
         }
@@ -86,7 +86,7 @@ class HealthAndMetricsRoutesTest {
 
     @Test
     void protectedMetricsAndHealthNeedTheToken() {
-        try (AdminClient c = new AdminClient(fixture.routes(AdminFixture.TOKEN, true), fixture.control)) {
+        try (AdminClient c = fixture.open(fixture.routes(AdminFixture.TOKEN, true))) {
             for (String path : new String[] {"/metrics", "/health"}) {
                 AdminClient.Answer missing = c.get(path);
                 assertEquals(401, missing.status(), path);

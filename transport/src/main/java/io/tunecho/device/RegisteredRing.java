@@ -18,26 +18,30 @@ import java.nio.ByteOrder;
  * it goes through {@code syscall(2)}.
  */
 public final class RegisteredRing {
-    /** {@code __NR_io_uring_register} on x86-64 and on every architecture with the generic syscall table. */
-    private static final long SYS_IO_URING_REGISTER = 427;
-    private static final long IORING_REGISTER_PROBE = 8;
+    /** {@code __NR_io_uring_setup} on x86-64 and on every architecture with the generic syscall table. */
+    static final long SYS_IO_URING_SETUP = 425;
+    /** {@code __NR_io_uring_register}, likewise. */
+    static final long SYS_IO_URING_REGISTER = 427;
+    static final long IORING_REGISTER_PROBE = 8;
     private static final long IORING_REGISTER_PBUF_RING = 22;
     private static final long IORING_UNREGISTER_PBUF_RING = 23;
     private static final long IORING_REGISTER_USE_REGISTERED_RING = 1L << 31;
-    private static final int IO_URING_OP_SUPPORTED = 1;
-    private static final int PROBE_HEADER = 16;
-    private static final int PROBE_OP_SIZE = 8;
-    private static final int PROBE_OPS = 256;
     private static final int BUF_REG_SIZE = 40;
 
-    /** The one libc function this class needs. All arguments are {@code long}, as {@code syscall(2)} reads them. */
+    /** The one libc function this package's io_uring calls need, as {@code syscall(2)} reads its arguments. */
     interface Syscall {
+        /** {@code io_uring_register(fd, opcode, arg, count)}. */
         @SaveError
         @Variadic(fixedCount = 1)
         long syscall(long number, long fd, long opcode, @In @Out byte[] arg, long count);
+
+        /** {@code io_uring_setup(entries, params)}. */
+        @SaveError
+        @Variadic(fixedCount = 1)
+        long syscall(long number, long entries, @In @Out byte[] params);
     }
 
-    private static final class Holder {
+    static final class Holder {
         static final Syscall SYSCALL = load();
 
         private static Syscall load() {
@@ -63,15 +67,9 @@ public final class RegisteredRing {
      *                         kernel older than 6.3)
      */
     public boolean supports(int opcode) throws DeviceException {
-        byte[] probe = new byte[PROBE_HEADER + PROBE_OPS * PROBE_OP_SIZE];
-        register(IORING_REGISTER_PROBE, probe, PROBE_OPS, "probe its operations");
-        int lastOp = probe[0] & 0xFF;
-        if (opcode < 0 || opcode > lastOp) {
-            return false;
-        }
-        ByteBuffer ops = ByteBuffer.wrap(probe).order(ByteOrder.nativeOrder());
-        int flags = ops.getShort(PROBE_HEADER + opcode * PROBE_OP_SIZE + 2) & 0xFFFF;
-        return (flags & IO_URING_OP_SUPPORTED) != 0;
+        byte[] probe = IoUringProbe.newProbe();
+        register(IORING_REGISTER_PROBE, probe, IoUringProbe.PROBE_OPS, "probe its operations");
+        return IoUringProbe.supported(probe, opcode);
     }
 
     /**

@@ -14,6 +14,8 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoEvent;
 import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoOps;
+import io.tunecho.device.DeviceException;
+import io.tunecho.device.IoUringProbe;
 import io.tunecho.device.NetInterfaces;
 import io.tunecho.device.RegisteredRing;
 import org.slf4j.Logger;
@@ -77,6 +79,16 @@ public class IoUringTunChannel extends AbstractTunChannel {
 
     /** Opens {@code /dev/net/tun}; the channel still has to be registered and bound. */
     public IoUringTunChannel() {
+    }
+
+    /**
+     * Whether this kernel has the multishot read that the channel reads with where it can
+     * ({@code IORING_OP_READ_MULTISHOT}, Linux 6.7+), asked of a short-lived ring before any event loop runs.
+     *
+     * @throws DeviceException if no io_uring can be set up here (see {@link IoUringProbe#kernelSupports})
+     */
+    public static boolean multishotReadSupported() throws DeviceException {
+        return IoUringProbe.kernelSupports(MultishotReader.IORING_OP_READ_MULTISHOT);
     }
 
     @Override

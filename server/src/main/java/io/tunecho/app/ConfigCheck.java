@@ -7,7 +7,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.tunecho.config.ConfigException;
-import io.tunecho.config.Transport;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.device.DeviceException;
 import io.tunecho.device.NetInterfaces;
@@ -84,9 +83,10 @@ final class ConfigCheck {
         return Main.EXIT_OK;
     }
 
-    /** Runs one event loop of the configured transport (as the server would pick it) and stops it. */
+    /** Runs one event loop of the transport that the server would choose and stops it; says which and why. */
     private static String startTransport(TunechoConfig config) throws InterruptedException {
-        boolean uring = config.transport() == Transport.IO_URING && TunechoServer.ioUringUsable();
+        TransportChoice choice = TransportChoice.of(config.transport());
+        boolean uring = choice.ioUring();
         if (!uring) {
             Epoll.ensureAvailability();
         }
@@ -97,7 +97,7 @@ final class ConfigCheck {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
-        return uring ? "io_uring" : "epoll";
+        return choice.toString();
     }
 
     /** The first IPv4 address the server answers: near the start of each answered prefix, then of each entry. */

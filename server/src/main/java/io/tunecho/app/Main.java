@@ -134,7 +134,7 @@ public final class Main {
         log.info("answering on {} ({}, mtu {}, {}{}, {}): {}", server.channel().localAddress().name(),
                 config.interfaceAddress(), config.mtu(),
                 server.channel().createdInterface() ? "created" : "attached",
-                config.queues() > 1 ? ", " + config.queues() + " queues" : "", server.transport(),
+                config.queues() > 1 ? ", " + config.queues() + " queues" : "", server.transportChoice(),
                 server.hosts());
         if (http != null) {
             log.info("HTTP on {}: /metrics, /health, /api{}", http.address(),

@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.util.concurrent.Future;
@@ -13,7 +12,6 @@ import io.netty.util.concurrent.Promise;
 import io.tunecho.capture.PcapCapture;
 import io.tunecho.config.ConfigException;
 import io.tunecho.config.Settings;
-import io.tunecho.config.Transport;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.EventLog;
 import io.tunecho.control.HostControl;
@@ -50,7 +48,7 @@ public final class TunechoServer implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final TunechoConfig config;
     private volatile List<AbstractTunChannel> channels;
-    private final String transport;
+    private final TransportChoice transport;
     private final HostControl control;
     private final PacketCounters counters;
     private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
@@ -60,7 +58,7 @@ public final class TunechoServer implements AutoCloseable {
     private boolean recreating;
 
     private TunechoServer(TunechoConfig config, EventLoopGroup group, Bootstrap bootstrap,
-            List<AbstractTunChannel> channels, HostControl control, PacketCounters counters, String transport,
+            List<AbstractTunChannel> channels, HostControl control, PacketCounters counters, TransportChoice transport,
             PcapCapture capture) {
         this.config = config;
         this.group = group;
@@ -123,7 +121,8 @@ public final class TunechoServer implements AutoCloseable {
             pipeline.seed(config.seed());
         }
         ResponderPipeline responder = pipeline.build();
-        boolean uring = config.transport() == Transport.IO_URING && ioUringUsable();
+        TransportChoice transport = TransportChoice.of(config.transport());
+        boolean uring = transport.ioUring();
         // io_uring rings with SINGLE_ISSUER and DEFER_TASKRUN where the kernel has them (Netty 4.2.18's
         // setSingleIssuer sets both or neither; both is its default): completion work runs when the loop waits.
         EventLoopGroup group = new NoTimeoutIoEventLoopGroup(config.queues(), uring
@@ -150,7 +149,7 @@ public final class TunechoServer implements AutoCloseable {
         }
         control.start();
         TunechoServer server = new TunechoServer(config, group, bootstrap, channels, control, counters,
-                uring ? "io_uring" : "epoll", capture);
+                transport, capture);
         routes.channels = server::channels;
         control.executor().scheduleWithFixedDelay(server::watchLink, 1, 1, TimeUnit.SECONDS);
         return server;
@@ -318,16 +317,6 @@ public final class TunechoServer implements AutoCloseable {
         return control;
     }
 
-    static boolean ioUringUsable() {
-        if (IoUring.isAvailable()) {
-            return true;
-        }
-        Throwable cause = IoUring.unavailabilityCause();
-        LoggerFactory.getLogger(TunechoServer.class).warn("io_uring is not available here ({}); using epoll",
-                cause == null ? "unknown reason" : cause.getMessage());
-        return false;
-    }
-
     /** The channel of the first queue (the one whose bind created the interface, if it was created). */
     public AbstractTunChannel channel() {
         return channels.get(0);
@@ -340,6 +329,11 @@ public final class TunechoServer implements AutoCloseable {
 
     /** The I/O mechanism in use: {@code epoll} or {@code io_uring}. */
     public String transport() {
+        return transport.transport().toString();
+    }
+
+    /** The transport in use and how it was chosen, for the line that says tunecho answers. */
+    TransportChoice transportChoice() {
         return transport;
     }
 

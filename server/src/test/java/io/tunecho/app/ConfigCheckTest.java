@@ -2,6 +2,7 @@ package io.tunecho.app;
 
 import io.tunecho.config.CommandLine;
 import io.tunecho.config.ConfigException;
+import io.tunecho.config.Transport;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.hosts.HostTable;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class ConfigCheckTest {
     @Test
     void theDefaults() throws Exception {
         assertEquals(0, check(), err());
-        assertEquals("tunecho: configuration OK (tun0 198.18.0.1/24, epoll, answers 198.18.0.0/24 except "
+        assertEquals("tunecho: configuration OK (tun0 198.18.0.1/24, " + autoChoice() + ", answers 198.18.0.0/24 except "
                 + "198.18.0.1; echo request to 198.18.0.2 answered)\n", out());
         assertEquals("", err());
     }
@@ -47,7 +48,7 @@ class ConfigCheckTest {
     void aRoutedPrefixAndAUser() throws Exception {
         assertEquals(0, check("--address", "10.9.0.1/24", "--answer", "203.0.113.0/24", "--user", "nobody"), err());
         assertTrue(out().startsWith("tunecho: configuration OK (tun0 10.9.0.1/24, user nobody (uid "), out());
-        assertTrue(out().endsWith("), epoll, answers 203.0.113.0/24 (routed: outside 10.9.0.0/24) except 10.9.0.1; "
+        assertTrue(out().endsWith("), " + autoChoice() + ", answers 203.0.113.0/24 (routed: outside 10.9.0.0/24) except 10.9.0.1; "
                 + "echo request to 203.0.113.1 "
                 + "answered)\n"), out());
     }
@@ -56,6 +57,17 @@ class ConfigCheckTest {
     void aSingleAddress() throws Exception {
         assertEquals(0, check("--address", "10.9.0.1/32", "--answer", "192.0.2.7"), err());
         assertTrue(out().contains("echo request to 192.0.2.7 answered"), out());
+    }
+
+    /** The default transport, auto, as the server would choose it here: the check reports the same choice. */
+    private static String autoChoice() {
+        return TransportChoice.of(Transport.AUTO).toString();
+    }
+
+    @Test
+    void explicitEpoll() throws Exception {
+        assertEquals(0, check("--transport", "epoll"), err());
+        assertTrue(out().contains(" 198.18.0.1/24, epoll, answers "), out());
     }
 
     @Test

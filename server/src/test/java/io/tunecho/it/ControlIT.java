@@ -42,7 +42,7 @@ class ControlIT {
                 "  - { match: 198.18.50.10, profile: slow }",
                 "  - { match: 198.18.50.64/28, ttl: 128 }",
                 ""));
-        tunecho = TunechoProcess.start("--config", config.toString());
+        tunecho = TunechoProcess.start("--config", config.toString(), "--transport", "epoll"); // its metrics' label
         tunecho.awaitOutput("HTTP on", 10);
     }
 

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class Ipv6IT {
     private TunechoProcess tunecho;
 
-    /** Options that pick the transport: none here (epoll). */
+    /** Options that pick the transport: epoll here (not the default, auto), io_uring in {@link Ipv6IoUringIT}. */
     protected List<String> transportOptions() {
-        return List.of();
+        return List.of("--transport", "epoll");
     }
 
     @BeforeAll

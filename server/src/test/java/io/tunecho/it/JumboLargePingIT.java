@@ -17,9 +17,12 @@ class JumboLargePingIT {
     private static final String IFACE = "tunit3";
     private TunechoProcess tunecho;
 
-    /** Options that pick the transport: none here (epoll), io_uring in {@link JumboLargePingIoUringIT}. */
+    /**
+     * Options that pick the transport: epoll here (not the default, auto), io_uring in
+     * {@link JumboLargePingIoUringIT}.
+     */
     protected String[] transportOptions() {
-        return new String[0];
+        return new String[] {"--transport", "epoll"};
     }
 
     @BeforeAll

@@ -26,9 +26,9 @@ class LargePingIT {
     private static final Pattern STOPPED = Pattern.compile("stopped; (replied=\\d+.*)");
     private TunechoProcess tunecho;
 
-    /** Options that pick the transport: none here (epoll), io_uring in {@link LargePingIoUringIT}. */
+    /** Options that pick the transport: epoll here (not the default, auto), io_uring in {@link LargePingIoUringIT}. */
     protected String[] transportOptions() {
-        return new String[0];
+        return new String[] {"--transport", "epoll"};
     }
 
     @BeforeAll

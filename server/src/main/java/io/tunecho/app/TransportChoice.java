@@ -18,9 +18,12 @@ import java.util.function.Supplier;
 record TransportChoice(Transport transport, boolean auto, String reason) {
     static final String DISABLED = "io_uring is disabled by kernel.io_uring_disabled";
     static final String SECCOMP = "io_uring setup refused: EPERM (a seccomp profile?)";
+    static final String SECCOMP_ENOSYS = "io_uring setup refused: ENOSYS (a seccomp profile?)";
+    static final String NO_IO_URING = "this kernel has no io_uring (ENOSYS)";
     static final String NO_MULTISHOT = "this kernel has no multishot read (Linux 6.7+)";
-    /** The same number on every Linux architecture. */
+    /** The same numbers on x86-64, arm64 and every architecture with the generic errno table. */
     private static final int EPERM = 1;
+    private static final int ENOSYS = 38;
 
     /** The choice for {@code configured} on this kernel; warns when an explicit io_uring falls back to epoll. */
     static TransportChoice of(Transport configured) {
@@ -57,6 +60,9 @@ record TransportChoice(Transport transport, boolean auto, String reason) {
         }
         if (errno == EPERM) {
             return SECCOMP;
+        }
+        if (errno == ENOSYS) {
+            return kernel.seccompFilter() ? SECCOMP_ENOSYS : NO_IO_URING;
         }
         if (errno != 0) {
             return "io_uring is not available: " + kernel.setupFailure();

@@ -39,6 +39,11 @@ public final class DeadlineTimer {
         future = executor.schedule(fire, Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
+    /** The time it was last set for: while its task runs, the deadline it fired for. */
+    public long deadline() {
+        return deadline;
+    }
+
     /** Stops the timer, if it is set. */
     public void cancel() {
         if (future != null) {

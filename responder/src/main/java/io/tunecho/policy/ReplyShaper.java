@@ -31,10 +31,11 @@ import java.util.random.RandomGenerator;
  * counts each at the moment it leaves.
  *
  * <p>Delayed replies wait in a bounded queue ({@code max-delayed} per channel; what does not fit is dropped and
- * counted), each in a buffer of its own size, not the MTU's; one timer on the event loop wakes up for the earliest,
- * set by the {@linkplain #leadNanos() lead} it learns so that the median delay is the one configured. Jitter never
+ * counted), each in a buffer of its own size, not the MTU's. A delay is a floor, as in netem: no reply leaves before
+ * its time. One timer on the event loop wakes up for the earliest, set the {@linkplain #leadNanos() lead} it learns
+ * before it so that it wakes on time, and the last few microseconds are spun (see {@link #lead}). Jitter never
  * reorders the replies to one prober from one host unless the host's {@code reorder} says so: a reply leaves no
- * earlier than the previous one of the same pair of addresses. The event loop is never blocked.
+ * earlier than the previous one of the same pair of addresses.
  *
  * <p>Buffers: a reply sent at once goes on as it is; a delayed one is copied into a buffer of its size and the
  * original released; every held buffer is released when the channel closes.
@@ -43,12 +44,10 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private static final Logger log = PacketLog.of(ReplyShaper.class);
     /** Pairs of addresses whose last release time is remembered (a power of two). */
     private static final int FLOWS = 4096;
-    /** The most the timer is set before a reply's time. */
-    static final long MAX_LEAD_NANOS = 1_000_000;
-    /** How far one written reply moves the lead towards the median lateness. */
+    /** The most the timer is set before a reply's time, and so the longest the event loop spins in one wake-up. */
+    static final long MAX_LEAD_NANOS = 500_000;
+    /** How far one wake-up moves the lead towards the timer's median lateness. */
     static final long LEAD_STEP_NANOS = 1_000;
-    /** The replies of one wake-up that teach the lead (the rest of a large batch are written alike). */
-    private static final int LEARN_PER_WAKE = 16;
 
     private final PacketCounters counters;
     private final PacketContext packet;
@@ -65,17 +64,14 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private final DeadlineTimer timer;
     private ChannelHandlerContext ctx;
     /**
-     * How long before a reply's time the timer is set: the learnt median lateness of a held reply. A timer never
-     * fires on time: the event loop's thread has to be woken and scheduled, and the replies due together are written
-     * one after another. So the shaper compares the moment each held reply has been written with the moment it was
-     * due, and moves its lead by a small step towards the median of that difference ({@link #learn}: a stochastic
-     * median, not a mean, so that a rare long stall does not pull it). It sets the timer that much before the earliest
-     * reply is due, and when it wakes it writes every reply whose time, less the lead, has come. Half the replies then
-     * leave a little early and half a little late. The lead is never more than {@value #MAX_LEAD_NANOS} ns, so no
-     * reply leaves more than that before its time.
+     * How long before a reply's time the timer is set: the learnt median of how late the timer fires. A timer never
+     * fires on time: the event loop's thread has to be woken and scheduled. So each wake-up compares the moment it
+     * ran with the moment the timer was set for, and moves the lead by a small step towards the median of that
+     * difference ({@link #learn}: a stochastic median, not a mean, so that a rare long stall does not pull it). Half
+     * the wake-ups then come a little before the earliest reply's time, and the event loop spins the rest (never
+     * more than {@value #MAX_LEAD_NANOS} ns); the other half come a little late. No reply leaves early.
      */
     private long lead;
-    private final long[] written = new long[LEARN_PER_WAKE];
 
     /** @param maxDelayed the most replies held back at once */
     public ReplyShaper(PacketCounters counters, PacketContext packet, Clock clock, RandomGenerator random,
@@ -115,8 +111,8 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
             deadline = notBefore(flowKey(reply), deadline);
         }
         if (deadline - now <= 0) {
-            if (queue != null && !queue.isEmpty() && queue.firstDeadline() - lead - now <= 0) {
-                sendDue(now, 0); // what is due goes first: the timer may not have run yet
+            if (queue != null && !queue.isEmpty() && queue.firstDeadline() - now <= 0) {
+                sendDue(now); // what is due goes first: the timer may not have run yet
             }
             if (duplicate) {
                 sent(host, kind);
@@ -161,34 +157,51 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         timer.wakeBy(ctx.executor(), deadline - lead);
     }
 
-    /** The timer: sends what is due, flushes once, learns how late that was, and sets the timer for the next. */
+    /**
+     * The timer: learns how late it woke, sends what is due and spins for what falls due within the lead (flushing
+     * before each spin), then sets the timer for the next reply, the lead before its time.
+     */
     private void releaseDue() {
         DelayQueue q = queue;
         if (q == null || !ctx.channel().isActive()) {
             return;
         }
-        int wrote = sendDue(clock.nanoTime(), LEARN_PER_WAKE);
-        if (wrote > 0) {
-            ctx.flush();
-            learn(clock.nanoTime(), Math.min(wrote, LEARN_PER_WAKE));
+        long now = clock.nanoTime();
+        learn(now - timer.deadline());
+        long spinEnd = System.nanoTime() + MAX_LEAD_NANOS; // the spin's own bound, whatever the clock does
+        while (true) {
+            if (sendDue(now) > 0) {
+                ctx.flush();
+            }
+            if (q.isEmpty() || q.firstDeadline() - now > lead) {
+                break;
+            }
+            now = spinUntil(q.firstDeadline(), spinEnd);
+            if (q.firstDeadline() - now > 0) {
+                timer.wakeBy(ctx.executor(), q.firstDeadline()); // spun long enough: the timer takes it from here
+                return;
+            }
         }
         if (!q.isEmpty()) {
             timer.wakeBy(ctx.executor(), q.firstDeadline() - lead);
         }
     }
 
-    /**
-     * Writes (without flushing) every held reply whose time less the lead has come, keeping the times of the first
-     * {@code remember} of them for {@link #learn}; returns how many it wrote.
-     */
-    private int sendDue(long now, int remember) {
+    /** Spins until {@code deadline} by the clock or {@code spinEnd} by the system's, whichever comes first. */
+    private long spinUntil(long deadline, long spinEnd) {
+        long now = clock.nanoTime();
+        while (deadline - now > 0 && System.nanoTime() - spinEnd < 0) {
+            Thread.onSpinWait();
+            now = clock.nanoTime();
+        }
+        return now;
+    }
+
+    /** Writes (without flushing) every held reply whose time has come; returns how many it wrote. */
+    private int sendDue(long now) {
         DelayQueue q = queue;
-        long until = now + lead;
         int wrote = 0;
-        while (!q.isEmpty() && q.firstDeadline() - until <= 0) {
-            if (wrote < remember) {
-                written[wrote] = q.firstDeadline();
-            }
+        while (!q.isEmpty() && q.firstDeadline() - now <= 0) {
             HostEntry host = q.firstHost();
             ReplyKind kind = q.firstKind();
             ByteBuf buf = q.poll();
@@ -199,16 +212,13 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         return wrote;
     }
 
-    /** Moves the lead one step per reply towards the median of how late the replies just written were. */
-    private void learn(long flushed, int count) {
+    /** Moves the lead one step towards the median of how late the timer fires. */
+    private void learn(long late) {
         long l = lead;
-        for (int i = 0; i < count; i++) {
-            long late = flushed - written[i];
-            if (late > 0) {
-                l += LEAD_STEP_NANOS;
-            } else if (late < 0) {
-                l -= LEAD_STEP_NANOS;
-            }
+        if (late > l) {
+            l += LEAD_STEP_NANOS;
+        } else if (late < l) {
+            l -= LEAD_STEP_NANOS;
         }
         lead = Math.max(0, Math.min(MAX_LEAD_NANOS, l));
     }
@@ -277,7 +287,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         icmp.setChecksum(InternetChecksum.update(icmp.checksum(), oldWord, newWord));
     }
 
-    /** How long before a held reply's time the shaper now sets its timer (what it learnt of its lateness). */
+    /** How long before a held reply's time the shaper now sets its timer (what it learnt of the timer's lateness). */
     public long leadNanos() {
         return lead;
     }

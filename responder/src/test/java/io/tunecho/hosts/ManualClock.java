@@ -7,10 +7,18 @@ public final class ManualClock implements Clock {
     private long now = 1_000_000_000_000L;
     /** The wall-clock time, less the monotonic time in milliseconds. */
     private long wallOffsetMillis = 1_700_000_000_000L - now / 1_000_000;
+    private long step;
 
     @Override
     public long nanoTime() {
-        return now;
+        long t = now;
+        now += step;
+        return t;
+    }
+
+    /** From now on each reading of {@link #nanoTime()} moves the clock on by {@code nanos} (0: it stands still). */
+    public void autoAdvance(long nanos) {
+        step = nanos;
     }
 
     @Override

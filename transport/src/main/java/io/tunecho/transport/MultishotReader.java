@@ -5,6 +5,8 @@ import io.netty.channel.uring.IoUringIoOps;
 import io.tunecho.device.DeviceException;
 import io.tunecho.device.RegisteredRing;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Reads with one multishot read ({@code IORING_OP_READ_MULTISHOT}, Linux 6.7+) into a {@link PacketBufferRing}:
  * armed once, it completes once per packet, each time into a buffer that the kernel takes from the ring, and
@@ -13,7 +15,11 @@ import io.tunecho.device.RegisteredRing;
  *
  * <p>The kernel ends a multishot read (a completion without {@code IORING_CQE_F_MORE}) when the ring has no
  * buffer left ({@code -ENOBUFS}: re-armed as soon as a buffer comes back), on an error, or when it is cancelled;
- * otherwise it is armed again at once. The device's descriptor is non-blocking in this mode.
+ * otherwise it is armed again at once. A ring stays dry when the pipeline keeps its buffers (fragments waiting for
+ * the rest of their datagram, for seconds): when none has come back after {@value #DRY_MILLIS} ms, the read goes
+ * on with a fresh ring, and the kept buffers stay valid until they are released, as epoll's read buffers would.
+ * What the pipeline keeps is bounded by its own caps, and so are the rings. The device's descriptor is
+ * non-blocking in this mode.
  */
 final class MultishotReader implements UringReader {
     static final byte IORING_OP_READ_MULTISHOT = 49;
@@ -24,11 +30,16 @@ final class MultishotReader implements UringReader {
     private static final int ENOBUFS = 105;
     private static final int EINVAL = 22;
     private static final int EOPNOTSUPP = 95;
+    /** How long a dry ring waits for a buffer to come back before the read goes on with a fresh one. */
+    static final long DRY_MILLIS = 20;
 
     private final IoUringTunChannel channel;
     private final RegisteredRing kernelRing;
     private final int buffers;
     private final Runnable buffersBack = this::buffersBack;
+    private final Runnable dryCheck = this::dryCheck;
+    private boolean dryCheckSet;
+    private int replaced;
     private PacketBufferRing ring;
     private long readId;
     private boolean armed;
@@ -89,6 +100,10 @@ final class MultishotReader implements UringReader {
             runsDry++;
             waitingForBuffers = true;
             ring.onNextReturn(buffersBack);
+            if (!dryCheckSet) {
+                dryCheckSet = true;
+                channel.eventLoop().schedule(dryCheck, DRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
         } else if (res < 0 && res != -IoUringTunChannel.ECANCELED && res != -IoUringTunChannel.EAGAIN
                 && res != -IoUringTunChannel.EINTR) {
             if (ended && !delivered && (res == -EINVAL || res == -EOPNOTSUPP) && !channel.isClosing()) {
@@ -120,6 +135,19 @@ final class MultishotReader implements UringReader {
     private void buffersBack() {
         waitingForBuffers = false;
         if (!armed && !channel.isClosing() && channel.keepsReading()) {
+            arm();
+        }
+    }
+
+    /** The ring has stayed dry: the pipeline keeps its buffers, so the read goes on with a fresh ring. */
+    private void dryCheck() {
+        dryCheckSet = false;
+        if (!waitingForBuffers || armed || channel.isClosing() || !channel.keepsReading()) {
+            return;
+        }
+        replaced++;
+        resizeTo = ring.bufferSize();
+        if (resize()) {
             arm();
         }
     }
@@ -199,6 +227,11 @@ final class MultishotReader implements UringReader {
     /** How often the ring ran dry and the read waited for a buffer to come back. */
     int runsDry() {
         return runsDry;
+    }
+
+    /** How often a ring that stayed dry was replaced by a fresh one. */
+    int replaced() {
+        return replaced;
     }
 
     /** How often the read was armed. */

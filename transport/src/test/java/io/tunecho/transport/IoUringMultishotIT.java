@@ -149,6 +149,25 @@ class IoUringMultishotIT {
     }
 
     @Test
+    void aRingWhoseBuffersThePipelineKeepsIsReplacedAndReadingGoesOn() throws Exception {
+        Holder holder = new Holder(Integer.MAX_VALUE); // keeps every packet, as fragments wait for their datagram
+        IoUringTunChannel ch = bind("tunit48", "198.18.48.1/24", holder, TunChannelOption.READ_BUFFERS, 4);
+        try {
+            run("ping", "-n", "-c", "12", "-i", "0.05", "-W", "0.2", "198.18.48.5"); // nobody answers
+            assertTrue(awaitTrue(() -> holder.held.size() >= 12), "12 pings read with 4 buffers, all kept: "
+                    + holder.held.size());
+            MultishotReader reader = onLoop(ch, () -> (MultishotReader) ch.reader());
+            assertTrue(onLoop(ch, reader::replaced) >= 2, "the dry ring was replaced: " + onLoop(ch, reader::replaced));
+            for (ByteBuf packet : holder.held) {
+                assertEquals(4, packet.getUnsignedByte(0) >> 4, "a kept packet of a replaced ring keeps its bytes");
+            }
+        } finally {
+            holder.releaseAll();
+            ch.close().sync();
+        }
+    }
+
+    @Test
     void aLargerMtuGetsLargerBuffers() throws Exception {
         InPlaceEchoResponder echo = new InPlaceEchoResponder();
         IoUringTunChannel ch = bind("tunit43", "198.18.43.1/24", echo, TunChannelOption.MTU, 1400);

@@ -78,9 +78,9 @@ public final class Settings {
 
     public static final Setting<Transport> TRANSPORT = Setting.define("transport", ValueTypes.choice(Transport.class))
             .option("--transport", "T")
-            .defaultValue(Transport.EPOLL)
+            .defaultValue(Transport.AUTO)
             .help("how the event loops do I/O; auto: io_uring where the kernel allows it and has multishot reads "
-                    + "(Linux 6.7+), else epoll, saying why; io_uring falls back to epoll where it is missing")
+                    + "(Linux 6.7+), else epoll, saying why")
             .restartOnly()
             .build();
 

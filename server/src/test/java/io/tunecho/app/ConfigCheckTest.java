@@ -39,15 +39,14 @@ class ConfigCheckTest {
     @Test
     void theDefaults() throws Exception {
         assertEquals(0, check(), err());
-        assertEquals("tunecho: configuration OK (tun0 198.18.0.1/24, epoll, answers 198.18.0.0/24 except "
+        assertEquals("tunecho: configuration OK (tun0 198.18.0.1/24, " + autoChoice() + ", answers 198.18.0.0/24 except "
                 + "198.18.0.1; echo request to 198.18.0.2 answered)\n", out());
         assertEquals("", err());
     }
 
     @Test
     void aRoutedPrefixAndAUser() throws Exception {
-        assertEquals(0, check("--address", "10.9.0.1/24", "--answer", "203.0.113.0/24", "--user", "nobody",
-                "--transport", "auto"), err());
+        assertEquals(0, check("--address", "10.9.0.1/24", "--answer", "203.0.113.0/24", "--user", "nobody"), err());
         assertTrue(out().startsWith("tunecho: configuration OK (tun0 10.9.0.1/24, user nobody (uid "), out());
         assertTrue(out().endsWith("), " + autoChoice() + ", answers 203.0.113.0/24 (routed: outside 10.9.0.0/24) except 10.9.0.1; "
                 + "echo request to 203.0.113.1 "
@@ -60,7 +59,7 @@ class ConfigCheckTest {
         assertTrue(out().contains("echo request to 192.0.2.7 answered"), out());
     }
 
-    /** The transport auto, as the server would choose it here: the check reports the same choice. */
+    /** The default transport, auto, as the server would choose it here: the check reports the same choice. */
     private static String autoChoice() {
         return TransportChoice.of(Transport.AUTO).toString();
     }

@@ -73,11 +73,11 @@ class CommandLineTest {
 
     @Test
     void transportIsAutoUnlessGiven() throws Exception {
-        assertEquals(Transport.EPOLL, CommandLine.parse().config().transport());
+        assertEquals(Transport.AUTO, CommandLine.parse().config().transport());
         assertEquals(Transport.AUTO, CommandLine.parse("--transport", "auto").config().transport());
         assertEquals(Transport.EPOLL, CommandLine.parse("--transport", "epoll").config().transport());
         String usage = CommandLine.usage().replaceAll("\\s+", " ");
-        assertTrue(usage.contains("auto, epoll or io_uring; default: epoll"), usage);
+        assertTrue(usage.contains("auto, epoll or io_uring; default: auto"), usage);
     }
 
     @Test

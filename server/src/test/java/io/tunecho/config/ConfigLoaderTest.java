@@ -136,7 +136,7 @@ class ConfigLoaderTest {
         assertEquals(Transport.IO_URING, load("transport: io_uring\n").transport());
         assertEquals(Transport.EPOLL, load("transport: epoll\n").transport());
         assertEquals(Transport.AUTO, load("transport: auto\n").transport());
-        assertEquals(Transport.EPOLL, TunechoConfig.defaults().transport());
+        assertEquals(Transport.AUTO, TunechoConfig.defaults().transport());
         assertEquals("test.yaml:1: transport 'uring' is not valid; give auto, epoll or io_uring",
                 error("transport: uring\n"));
     }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The server jar with --transport auto: it answers the real {@code ping}, and the line that says it
+ * The server jar with the default transport, auto: it answers the real {@code ping}, and the line that says it
  * answers names the transport that this machine must get, worked out here from the same facts the server reads
  * (the kernel's release, {@code kernel.io_uring_disabled}, a seccomp filter on the process).
  */
@@ -32,7 +32,7 @@ class TransportAutoIT {
     @BeforeAll
     void start() throws Exception {
         Netns.assertPrivateNamespace();
-        tunecho = TunechoProcess.start("--transport", "auto", "--interface", IFACE, "--address", "198.18.22.1/24");
+        tunecho = TunechoProcess.start("--interface", IFACE, "--address", "198.18.22.1/24");
     }
 
     @AfterAll

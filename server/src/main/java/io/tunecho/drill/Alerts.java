@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -236,7 +237,7 @@ public final class Alerts {
         String entry = addressList(n.addresses());
         String change = n.addresses().isEmpty()
                 ? what + "; concerns no answered address" + (r.unanswered().isEmpty() ? ""
-                        : " (" + addressList(List.copyOf(r.unanswered())) + " not answered)")
+                        : " (" + addressList(r.unanswered()) + " not answered)")
                 : what;
         events.record(new HostEvent(Instant.ofEpochMilli(n.receivedMillis()), Cause.ALERT, entry, change), false);
         log.info("{}{}", change, entry.isEmpty() ? "" : ": " + entry);
@@ -256,7 +257,7 @@ public final class Alerts {
         }
     }
 
-    private static String addressList(List<IpCidr> addresses) {
+    private static String addressList(Collection<IpCidr> addresses) {
         StringBuilder b = new StringBuilder();
         for (IpCidr a : addresses) {
             b.append(b.length() == 0 ? "" : ", ").append(a.addressText());

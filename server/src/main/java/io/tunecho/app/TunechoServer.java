@@ -16,6 +16,7 @@ import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.EventLog;
 import io.tunecho.control.HostControl;
 import io.tunecho.control.KernelRoutes;
+import io.tunecho.drill.Alerts;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.packet.PacketCounters;
@@ -53,6 +54,7 @@ public final class TunechoServer implements AutoCloseable {
     private final PacketCounters counters;
     private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
     private final PcapCapture capture;
+    private final Alerts alerts;
     private volatile boolean stopping;
     private volatile boolean stopRequested;
     private boolean recreating;
@@ -68,6 +70,7 @@ public final class TunechoServer implements AutoCloseable {
         this.channels = List.copyOf(channels);
         this.control = control;
         this.counters = counters;
+        this.alerts = new Alerts(control.table(), control.events(), Clock.SYSTEM);
         watch(this.channels);
     }
 
@@ -345,6 +348,11 @@ public final class TunechoServer implements AutoCloseable {
     /** The packet capture (running or not). */
     public PcapCapture capture() {
         return capture;
+    }
+
+    /** The alerts received (POST /api/alerts), matched to the answered addresses. */
+    public Alerts alerts() {
+        return alerts;
     }
 
     public PacketCounters counters() {

@@ -13,7 +13,9 @@ public enum Cause {
     /** A timeline moved to its next step. */
     TIMELINE,
     /** An override of the admin API ran out. */
-    EXPIRY;
+    EXPIRY,
+    /** An alert fired or resolved (POST /api/alerts); the event's entry is the addresses it concerns. */
+    ALERT;
 
     @Override
     public String toString() {

@@ -42,12 +42,14 @@ final class ApiRoutes {
     private final boolean protectMetrics;
     private final Metrics metrics;
     private final StaticFiles files = new StaticFiles();
+    private final AlertRoutes alerts;
 
     ApiRoutes(AdminContext context, String token, boolean protectMetrics, ConnectionLimit connections) {
         this.context = context;
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         this.protectMetrics = protectMetrics;
         this.metrics = new Metrics(context, connections);
+        this.alerts = new AlertRoutes(context);
     }
 
     CompletableFuture<Response> handle(FullHttpRequest req) {
@@ -133,6 +135,9 @@ final class ApiRoutes {
         }
         if (rest.equals("capture")) {
             return capture(method, req);
+        }
+        if (rest.equals("alerts")) {
+            return alerts.handle(method, query, req);
         }
         return done(Response.error(HttpResponseStatus.NOT_FOUND, "no such path: /api/" + rest, null));
     }
@@ -297,6 +302,15 @@ final class ApiRoutes {
     }
 
     private static ConfigNode body(FullHttpRequest req) throws BadRequest {
+        JsonNode json = jsonBody(req);
+        if (json == null || !json.isObject()) {
+            throw new BadRequest("the body must be a JSON object of settings, such as {\"state\": \"down\"}", null);
+        }
+        return Json.toConfig(json);
+    }
+
+    /** The request's body as JSON; 400 when there is none or it is not JSON. */
+    static JsonNode jsonBody(FullHttpRequest req) throws BadRequest {
         if (!req.content().isReadable()) {
             throw new BadRequest("the request needs a JSON body", null);
         }
@@ -307,10 +321,7 @@ final class ApiRoutes {
             throw new BadRequest("the body is not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException
                     ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getOriginalMessage() : e.getMessage()), null);
         }
-        if (json == null || !json.isObject()) {
-            throw new BadRequest("the body must be a JSON object of settings, such as {\"state\": \"down\"}", null);
-        }
-        return Json.toConfig(json);
+        return json;
     }
 
     private static HostSettings settings(ConfigNode body) throws BadRequest {
@@ -367,7 +378,7 @@ final class ApiRoutes {
         return a;
     }
 
-    private static int intParam(Map<String, List<String>> query, String name, int dflt, int min, int max)
+    static int intParam(Map<String, List<String>> query, String name, int dflt, int min, int max)
             throws BadRequest {
         List<String> v = query.get(name);
         if (v == null || v.isEmpty()) {
@@ -401,7 +412,7 @@ final class ApiRoutes {
         return method.equals(allowed) || allowed.equals(HttpMethod.GET) && method.equals(HttpMethod.HEAD);
     }
 
-    private static Response notAllowed() {
+    static Response notAllowed() {
         return Response.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed here", null);
     }
 

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tunecho.drill.AlertNotice;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.hosts.HostTable;
@@ -112,6 +113,13 @@ final class Metrics {
         FunctionCounter.builder("tunecho.http.connections.evicted", connections, ConnectionLimit::evicted)
                 .description("Idle HTTP connections closed to admit new ones when the server was full")
                 .register(registry);
+        if (context.alerts() != null) {
+            for (AlertNotice.Status s : AlertNotice.Status.values()) {
+                FunctionCounter.builder("tunecho.alerts.received", context.alerts(), a -> a.received(s))
+                        .tags("status", s.name().toLowerCase(java.util.Locale.ROOT))
+                        .description("Alerts received (POST /api/alerts), by status").register(registry);
+            }
+        }
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean) {

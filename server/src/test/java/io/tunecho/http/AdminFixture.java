@@ -7,6 +7,7 @@ import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.EventLog;
 import io.tunecho.control.HostControl;
 import io.tunecho.control.KernelRoutes;
+import io.tunecho.drill.Alerts;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.packet.PacketCounters;
@@ -37,6 +38,7 @@ final class AdminFixture implements AutoCloseable {
     final HostControl control;
     final PacketCounters counters = new PacketCounters();
     final PcapCapture capture = new PcapCapture();
+    final Alerts alerts;
     final AdminContext context;
     /** The connection limit of the fixture's server: its clients are its connections. */
     final ConnectionLimit connections = new ConnectionLimit(AdminServer.MAX_CONNECTIONS, Clock.SYSTEM);
@@ -58,8 +60,9 @@ final class AdminFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         file = yaml;
+        alerts = new Alerts(control.table(), control.events(), Clock.SYSTEM);
         context = new AdminContext(control, counters, List::<AbstractTunChannel>of, "epoll", capture,
-                () -> control.reload(load(file)), config);
+                () -> control.reload(load(file)), config, alerts);
     }
 
     static TunechoConfig load(String yaml) throws ConfigException {

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AuthRoutesTest {
     private static final List<String> PATHS = List.of("/api", "/api/", "/api/hosts", "/api/hosts/198.18.0.10",
-            "/api/hosts/198.18.0.64%2F27", "/api/reset", "/api/reload", "/api/events", "/api/capture", "/api/nothing");
+            "/api/hosts/198.18.0.64%2F27", "/api/reset", "/api/reload", "/api/events", "/api/capture", "/api/alerts",
+            "/api/nothing");
     private static final List<HttpMethod> METHODS = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
             HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH);
     private static final String BODY = "{\"state\": \"down\"}";

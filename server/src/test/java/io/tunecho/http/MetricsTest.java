@@ -44,7 +44,8 @@ class MetricsTest {
             "tunecho_host_requests_total", "tunecho_host_replies_total", "tunecho_host_icmp_errors_total",
             "tunecho_host_dropped_total", "tunecho_host_last_probed_seconds", "tunecho_reloads_total",
             "tunecho_overrides", "tunecho_host_events_total", "tunecho_capture_packets_total",
-            "tunecho_capture_dropped_total", "tunecho_http_connections_evicted_total");
+            "tunecho_capture_dropped_total", "tunecho_http_connections_evicted_total",
+            "tunecho_alerts_received_total");
 
     private final AdminFixture fixture = new AdminFixture();
     private final Metrics metrics = new Metrics(fixture.context, fixture.connections);

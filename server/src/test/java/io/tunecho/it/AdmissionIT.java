@@ -1,5 +1,6 @@
 package io.tunecho.it;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -20,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The HTTP server under a crowd of idle connections (what one client that keeps opening them does): 2,000 TCP
- * connections that send nothing, far more than the 128 the server keeps. The health check and the API are still
- * answered, because each new connection closes the one idle longest; the oldest of the crowd are the ones closed, and
- * the metric counts them.
+ * connections that send nothing, far more than the 128 the server keeps. The health check, the API and an
+ * Alertmanager webhook are still answered, because each new connection closes the one idle longest; the oldest of the
+ * crowd are the ones closed, and the metric counts them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdmissionIT {
@@ -32,6 +35,8 @@ class AdmissionIT {
     private static final int CROWD = 2000;
     /** AdminServer.MAX_CONNECTIONS. */
     private static final int MAX_CONNECTIONS = 128;
+    private static final String ALERTMANAGER_PAYLOAD =
+            "server/src/test/resources/io/tunecho/drill/alertmanager-firing.json";
     private static final Pattern EVICTED = Pattern.compile("(?m)^tunecho_http_connections_evicted_total ([0-9.eE+]+)$");
 
     private TunechoProcess tunecho;
@@ -101,6 +106,14 @@ class AdmissionIT {
             String[] hosts = curl("-H", "Authorization: Bearer " + TOKEN, BASE + "/api/hosts");
             assertEquals("200", hosts[1], hosts[0]);
             assertTrue(hosts[0].contains("198.18.57.10"), hosts[0]);
+            // Alertmanager's webhook, a payload it sent (its instance label moved to this test's host)
+            String webhook = Files.readString(Path.of(ALERTMANAGER_PAYLOAD)).replace("198.18.0.30", "198.18.57.10");
+            String[] alert = curl("-X", "POST", "-H", "Authorization: Bearer " + TOKEN, "-H",
+                    "Content-Type: application/json", "-H", "User-Agent: Alertmanager/0.25.0", "--data-binary", webhook,
+                    BASE + "/api/alerts");
+            assertEquals("200", alert[1], alert[0]);
+            assertEquals("[\"198.18.57.10\"]", new ObjectMapper().readTree(alert[0]).get("alerts").get(0)
+                    .get("addresses").toString(), alert[0]);
 
             int beyondTheLimit = CROWD - MAX_CONNECTIONS;
             double evicted = Poll.until(20, AdmissionIT::evicted, n -> n >= beyondTheLimit);

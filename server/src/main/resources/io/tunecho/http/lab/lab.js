@@ -560,10 +560,15 @@
       time.dateTime = e.time;
       time.title = when.toLocaleString();
       li.appendChild(el('span', 'cause', e.cause));
-      const entry = li.appendChild(el('button', 'entry-link', e.entry));
-      entry.type = 'button';
-      entry.title = 'Show ' + e.entry;
-      entry.addEventListener('click', () => search(e.entry));
+      // an alert's entry is the addresses it concerns ("198.18.0.30, 2001:db8::5", or none): a link each
+      const targets = e.cause === 'alert' ? e.entry.split(', ').filter(Boolean) : [e.entry];
+      const links = targets.length === 1 ? li : li.appendChild(el('span', 'entries'));
+      for (const target of targets) {
+        const entry = links.appendChild(el('button', 'entry-link', target));
+        entry.type = 'button';
+        entry.title = 'Show ' + target;
+        entry.addEventListener('click', () => search(target));
+      }
       const change = li.appendChild(el('span', 'change', e.change));
       change.title = e.change;
       items.push(li);

@@ -3,6 +3,7 @@ package io.tunecho.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,17 @@ class MonitoringChainIT {
             }
             tunecho.stop();
         }
+    }
+
+    @Test
+    void theExamplesFilesPassTheProgramsOwnChecks() throws Exception {
+        Path dir = AlertingExample.DIR;
+        Netns.run(30, "promtool", "check", "config", dir.resolve("prometheus.yml").toString()).assertSuccess();
+        Netns.run(30, "promtool", "check", "rules", dir.resolve("rules.yml").toString()).assertSuccess();
+        Netns.run(30, "amtool", "check-config", dir.resolve("alertmanager.yml").toString()).assertSuccess();
+        Netns.Result blackbox = Netns.run(30, "prometheus-blackbox-exporter", "--config.check",
+                "--config.file=" + dir.resolve("blackbox.yml"));
+        assertTrue(blackbox.exitCode() == 0 && blackbox.output().contains("Config file is ok"), blackbox.output());
     }
 
     /** Alertmanager's webhook payload, version 4, for the HostDown alert of {@link #HOST}. */

@@ -255,15 +255,23 @@ final class MonitoringStack implements AutoCloseable {
         return all.toString();
     }
 
-    /** Stops each program with SIGTERM by its PID (SIGKILL if it does not stop within 10 s). */
+    /**
+     * Stops each program with SIGTERM by its PID (SIGKILL if it does not stop within 10 s, or at once if this thread
+     * is interrupted, whose flag stays set).
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (Program p : programs) {
             p.process().destroy();
         }
         for (Program p : programs) {
-            if (!p.process().waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-                p.process().destroyForcibly().waitFor(STOP_SECONDS, TimeUnit.SECONDS);
+            try {
+                if (!p.process().waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
+                    p.process().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.process().destroyForcibly();
             }
         }
     }

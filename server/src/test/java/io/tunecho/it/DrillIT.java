@@ -39,7 +39,7 @@ class DrillIT {
     private static final Pattern FIGURE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s)?\\b");
 
     /** What a drill left behind. */
-    private record Drill(int exitCode, Document junit, JsonNode json, String status, String output) {
+    private record Drill(int exitCode, Document junit, String output) {
     }
 
     @Test
@@ -138,7 +138,7 @@ class DrillIT {
                 assertTrue(Files.exists(json), "no JSON twin at " + json);
                 JsonNode twin = new ObjectMapper().readTree(json.toFile());
                 assertTrue(twin.toString().contains(name), twin.toString());
-                return new Drill(exitCode, parse(report), twin, status, tunecho.output());
+                return new Drill(exitCode, parse(report), tunecho.output());
             }
         }
     }

@@ -4,6 +4,10 @@
 # it creates and removes; every load is bounded in count and time.
 #
 #   bench/soak.sh [MINUTES]        default 30; CI runs the short form, bench/soak.sh 2
+#   TRANSPORT=epoll bench/soak.sh 30   a transport of its own (default: the config's, auto)
+#
+# tunecho starts as README's quick start starts it (./tunecho, with config/jvm.options). From 10 minutes on, RSS must
+# also level off: at most 10 MB more at the end than at minute 5.
 #
 # Needs target/tunecho.jar (./mvnw -B -q package -DskipTests), ping, curl, python3, jcmd (the JDK's).
 set -euo pipefail
@@ -47,7 +51,8 @@ Y
 sed 's/delay: 20ms/delay: 25ms/' "$WORK/a.yaml" > "$WORK/b.yaml"
 cp "$WORK/a.yaml" "$WORK/tunecho.yaml"
 
-nsenter --net=/run/netns/"$NS" java -jar "$JAR" --config "$WORK/tunecho.yaml" > "$WORK/tunecho.log" 2>&1 &
+TUNECHO_JAR=$JAR nsenter --net=/run/netns/"$NS" ./tunecho --config "$WORK/tunecho.yaml" \
+  ${TRANSPORT:+--transport "$TRANSPORT"} > "$WORK/tunecho.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 300); do grep -q "HTTP on" "$WORK/tunecho.log" && break; sleep 0.1; done
 grep -q "HTTP on" "$WORK/tunecho.log" || { cat "$WORK/tunecho.log"; echo "soak: tunecho did not start" >&2; exit 1; }
@@ -97,7 +102,7 @@ sleep $(( SECONDS_TOTAL < 120 ? 20 : 60 ))   # warm-up: JIT, pools, the first ti
 read -r heap0 rss0 fds0 threads0 <<<"$(sample)"
 printf "%8s %10s %8s %5s %8s\n" "minute" "heap MB" "RSS MB" "fds" "threads"
 printf "%8s %10s %8s %5s %8s\n" "start" "$heap0" "$rss0" "$fds0" "$threads0"
-heapmax=$heap0; rssmax=$rss0
+heapmax=$heap0; rssmax=$rss0; rss5=""
 while [ "$(date +%s)" -lt "$END" ]; do
   sleep $(( SECONDS_TOTAL < 120 ? 15 : 60 ))
   kill -0 "$PID" 2>/dev/null || { tail -20 "$WORK/tunecho.log"; echo "soak: FAIL: tunecho died" >&2; exit 1; }
@@ -105,13 +110,19 @@ while [ "$(date +%s)" -lt "$END" ]; do
   printf "%8s %10s %8s %5s %8s\n" "$(( ($(date +%s) - END + SECONDS_TOTAL) / 60 ))" "$heap" "$rss" "$fds" "$threads"
   heapmax=$(awk -v a="$heapmax" -v b="$heap" 'BEGIN {print (b > a ? b : a)}')
   rssmax=$(awk -v a="$rssmax" -v b="$rss" 'BEGIN {print (b > a ? b : a)}')
+  if [ -z "$rss5" ] && [ $(( $(date +%s) - END + SECONDS_TOTAL )) -ge 300 ]; then rss5=$rss; fi
 done
 wait "${LOADS[@]}" || true
 read -r heap1 rss1 fds1 threads1 <<<"$(sample)"
-echo "end: heap $heap1 MB, RSS $rss1 MB (peak $rssmax), fds $fds1, threads $threads1"
+echo "end: heap $heap1 MB, RSS $rss1 MB (peak $rssmax${rss5:+, minute 5: $rss5}), fds $fds1, threads $threads1"
 fail=""
 awk -v a="$heap0" -v b="$heap1" 'BEGIN {exit !(b > a + 8)}' && fail="$fail heap grew ($heap0 -> $heap1 MB);"
 awk -v a="$rss0" -v b="$rss1" 'BEGIN {exit !(b > a * 1.25 + 16)}' && fail="$fail RSS grew ($rss0 -> $rss1 MB);"
+if [ "$MINUTES" -ge 10 ] && [ -n "$rss5" ]; then
+  if awk -v a="$rss5" -v b="$rss1" 'BEGIN {exit !(b > a + 10)}'; then
+    fail="$fail RSS grew by more than 10 MB after minute 5 ($rss5 -> $rss1 MB);"
+  fi
+fi
 [ "$fds1" -le $((fds0 + 5)) ] || fail="$fail file descriptors grew ($fds0 -> $fds1);"
 [ "$threads1" -le $((threads0 + 3)) ] || fail="$fail threads grew ($threads0 -> $threads1);"
 grep -q "LEAK:" "$WORK/tunecho.log" && fail="$fail a buffer leak was reported;"

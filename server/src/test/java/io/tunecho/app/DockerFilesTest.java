@@ -49,7 +49,8 @@ class DockerFilesTest {
     void entrypointIsExecFormWithTheOptionsFile() throws Exception {
         String dockerfile = Files.readString(Path.of("docker/Dockerfile")).replace("\\\n", " ");
         String entrypoint = dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
-        assertTrue(entrypoint.matches("ENTRYPOINT \\[\"java\", +\"@/opt/tunecho/jvm.options\", .*\"-jar\", "
+        assertTrue(entrypoint.matches("ENTRYPOINT \\[\"java\", +\"@/opt/tunecho/jvm.options\", "
+                + "+\"@/opt/tunecho/container.options\", .*\"-jar\", "
                 + "+\"/opt/tunecho/tunecho.jar\", +\"--config\", +\"/etc/tunecho/tunecho.yaml\"\\]"), entrypoint);
         assertTrue(dockerfile.contains("HEALTHCHECK"), "no HEALTHCHECK");
         assertTrue(dockerfile.contains("ARG JRE_IMAGE="), "the base image is not a build argument");
@@ -57,14 +58,18 @@ class DockerFilesTest {
 
     @Test
     void thisJvmAcceptsEveryOption() throws Exception {
-        Path options = Path.of("docker/jvm.options");
+        Path options = Path.of("config/jvm.options");
+        Path container = Path.of("docker/container.options");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + options, "-version").redirectErrorStream(true).start();
+                "@" + options, "@" + container, "-version").redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        for (String line : Files.readAllLines(options)) {
-            assertTrue(line.startsWith("-X") || line.startsWith("-D"), "one option per line: '" + line + "'");
+        for (Path file : List.of(options, container)) {
+            for (String line : Files.readAllLines(file)) {
+                assertTrue(line.startsWith("-X") || line.startsWith("-D"), file + ", one option per line: '" + line
+                        + "'");
+            }
         }
     }
 }

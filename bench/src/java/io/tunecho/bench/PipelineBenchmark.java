@@ -37,8 +37,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The answering pipeline, as {@link ResponderPipeline} builds it for the server (probes tracked), on a real echo
- * request as Linux {@code ping} sends it (captured from a TUN): ns per packet, and with {@code -prof gc} the bytes allocated per packet. Each operation copies the request into the
- * same pooled direct buffer (what the device read does), runs it through the pipeline, and takes the reply out.
+ * request as Linux {@code ping} sends it (captured from a TUN): ns per packet, and with {@code -prof gc} the bytes
+ * allocated per packet. Each operation copies the request into the same pooled direct buffer (what the device read
+ * does), runs it through the pipeline, and takes the reply out.
  * Run with {@code ./mvnw -Pbench -q test-compile exec:exec -Djmh.args="-prof gc"}.
  */
 @State(Scope.Thread)

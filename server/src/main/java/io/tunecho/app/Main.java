@@ -101,7 +101,8 @@ public final class Main {
         AdminServer http = null;
         if (config.httpPort() != null) {
             AdminContext context = new AdminContext(server.control(), server.counters(), server::channels,
-                    server.transport(), server.capture(), () -> reloadFile(server, cli, args), config);
+                    server.transport(), server.capture(), () -> reloadFile(server, cli, args), config,
+                    server.probes());
             try {
                 http = AdminServer.start(config.httpAddress(), config.httpPort(), config.httpToken(),
                         config.httpProtectMetrics(), context);

@@ -42,12 +42,14 @@ final class ApiRoutes {
     private final boolean protectMetrics;
     private final Metrics metrics;
     private final StaticFiles files = new StaticFiles();
+    private final ProbeRoutes probes;
 
     ApiRoutes(AdminContext context, String token, boolean protectMetrics, ConnectionLimit connections) {
         this.context = context;
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         this.protectMetrics = protectMetrics;
         this.metrics = new Metrics(context, connections);
+        this.probes = new ProbeRoutes(context);
     }
 
     CompletableFuture<Response> handle(FullHttpRequest req) {
@@ -134,6 +136,9 @@ final class ApiRoutes {
         if (rest.equals("capture")) {
             return capture(method, req);
         }
+        if (rest.equals("probes")) {
+            return done(only(method, HttpMethod.GET) ? probes.list(query) : notAllowed());
+        }
         return done(Response.error(HttpResponseStatus.NOT_FOUND, "no such path: /api/" + rest, null));
     }
 
@@ -192,6 +197,7 @@ final class ApiRoutes {
         long offset = address.isIpv4() ? e.offsetOfIpv4(address.ipv4Address()) : address.low() - e.match().low();
         ObjectNode o = Json.entry(e, offset, context.control().overrides().get(e.match()));
         o.put("address", address.addressText());
+        o.set("probes", probes.of(address, t));
         return Response.json(HttpResponseStatus.OK, o);
     }
 
@@ -367,7 +373,7 @@ final class ApiRoutes {
         return a;
     }
 
-    private static int intParam(Map<String, List<String>> query, String name, int dflt, int min, int max)
+    static int intParam(Map<String, List<String>> query, String name, int dflt, int min, int max)
             throws BadRequest {
         List<String> v = query.get(name);
         if (v == null || v.isEmpty()) {

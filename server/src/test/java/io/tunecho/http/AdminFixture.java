@@ -9,6 +9,8 @@ import io.tunecho.control.HostControl;
 import io.tunecho.control.KernelRoutes;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.ManualClock;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.transport.AbstractTunChannel;
 
@@ -37,6 +39,9 @@ final class AdminFixture implements AutoCloseable {
     final HostControl control;
     final PacketCounters counters = new PacketCounters();
     final PcapCapture capture = new PcapCapture();
+    /** The probe table's clock: the coverage metric reads it. */
+    final ManualClock probeClock = new ManualClock();
+    final ProbeTable probes = new ProbeTable(1000, probeClock);
     final AdminContext context;
     /** The connection limit of the fixture's server: its clients are its connections. */
     final ConnectionLimit connections = new ConnectionLimit(AdminServer.MAX_CONNECTIONS, Clock.SYSTEM);
@@ -59,7 +64,7 @@ final class AdminFixture implements AutoCloseable {
         }
         file = yaml;
         context = new AdminContext(control, counters, List::<AbstractTunChannel>of, "epoll", capture,
-                () -> control.reload(load(file)), config);
+                () -> control.reload(load(file)), config, probes);
     }
 
     static TunechoConfig load(String yaml) throws ConfigException {

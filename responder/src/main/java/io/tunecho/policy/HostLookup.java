@@ -47,6 +47,10 @@ import java.util.random.RandomGenerator;
  * {@link AddressStates} per channel. Random decisions come from this channel's generator, so that a seed repeats
  * them.
  *
+ * <p>Every request to an answered address that is a probe (an echo request, a TCP SYN, a UDP datagram) is recorded in
+ * the {@link ProbeTable}, when there is one, before anything is decided: a probe of a host that is down, or that a
+ * router on the way ends, was a probe all the same.
+ *
  * <p>Buffers: a dropped packet is released here; a packet passed on belongs to the next stage; an ICMP error is a new
  * buffer, written here.
  */

@@ -14,6 +14,7 @@ import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.PortSet;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.wire.IpCidr;
@@ -35,10 +36,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The answering pipeline, as {@link ResponderPipeline} builds it for the server, on a real echo request as Linux
- * {@code ping} sends it (captured from a TUN): ns per
- * packet, and with {@code -prof gc} the bytes allocated per packet. Each operation copies the request into the
- * same pooled direct buffer (what the device read does), runs it through the pipeline, and takes the reply out.
+ * The answering pipeline, as {@link ResponderPipeline} builds it for the server (probes tracked), on a real echo
+ * request as Linux {@code ping} sends it (captured from a TUN): ns per packet, and with {@code -prof gc} the bytes
+ * allocated per packet. Each operation copies the request into the same pooled direct buffer (what the device read
+ * does), runs it through the pipeline, and takes the reply out.
  * Run with {@code ./mvnw -Pbench -q test-compile exec:exec -Djmh.args="-prof gc"}.
  */
 @State(Scope.Thread)
@@ -99,7 +100,9 @@ public class PipelineBenchmark {
         HostTable hosts = HostTable.build(new HostConfig(IpCidr.parse("198.18.0.1/24"), List.of(), profiles,
                 List.of()), null, Clock.SYSTEM);
         channel = new EmbeddedChannel(sink);
-        ResponderPipeline.builder(counters, () -> hosts).build().addTo(channel.pipeline());
+        ResponderPipeline.builder(counters, () -> hosts)
+                .probes(new ProbeTable(ProbeTable.DEFAULT_MAX_ADDRESSES, Clock.SYSTEM)).build()
+                .addTo(channel.pipeline());
         pipeline = channel.pipeline();
         buf = PooledByteBufAllocator.DEFAULT.directBuffer(2048);
     }

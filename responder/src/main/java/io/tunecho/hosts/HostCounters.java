@@ -39,6 +39,7 @@ public final class HostCounters {
 
     private final LongAdder requests = new LongAdder();
     private final LongAdder replies = new LongAdder();
+    private final LongAdder probes = new LongAdder();
     /** The drops by reason, then the unreachable messages sent. */
     private final AtomicLongArray rare = new AtomicLongArray(DROPS.length + 1);
     private final AtomicLong lastProbedMillis = new AtomicLong();
@@ -47,6 +48,11 @@ public final class HostCounters {
     public void request(long millis) {
         requests.increment();
         lastProbedMillis.lazySet(millis);
+    }
+
+    /** The request was a probe (an echo request, a TCP SYN, a UDP datagram), as {@link ProbeTable} tracks them. */
+    public void probed() {
+        probes.increment();
     }
 
     public void replied() {
@@ -64,6 +70,11 @@ public final class HostCounters {
 
     public long requests() {
         return requests.sum();
+    }
+
+    /** Requests that were probes (counted while probes are tracked). */
+    public long probes() {
+        return probes.sum();
     }
 
     public long replies() {

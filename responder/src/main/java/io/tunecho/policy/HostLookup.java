@@ -8,6 +8,7 @@ import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.hosts.HostState;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.ip.IcmpErrorLimit;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
@@ -17,8 +18,11 @@ import io.tunecho.packet.ReplyKind;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.IpAddresses;
 import io.tunecho.wire.IpCidr;
+import io.tunecho.wire.IpPacket;
 import io.tunecho.wire.Ipv4Packet;
 import io.tunecho.wire.Ipv6Packet;
+import io.tunecho.wire.TcpSegment;
+import io.tunecho.wire.UdpDatagram;
 
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -43,6 +47,10 @@ import java.util.random.RandomGenerator;
  * {@link AddressStates} per channel. Random decisions come from this channel's generator, so that a seed repeats
  * them.
  *
+ * <p>Every request to an answered address that is a probe (an echo request, a TCP SYN, a UDP datagram) is recorded in
+ * the {@link ProbeTable}, when there is one, before anything is decided: a probe of a host that is down, or that a
+ * router on the way ends, was a probe all the same.
+ *
  * <p>Buffers: a dropped packet is released here; a packet passed on belongs to the next stage; an ICMP error is a new
  * buffer, written here.
  */
@@ -54,10 +62,14 @@ public final class HostLookup extends PacketHandler {
     private final VirtualRouters routers;
     private final Refusals refusals;
     private final PathErrors errors;
+    private final ProbeTable probes;
 
+    /** @param probes where the probes to answered addresses are recorded, or {@code null}: not tracked */
     public HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts, Clock clock,
-            RandomGenerator random, IcmpErrorLimit errorLimit, double limitPerSecond, double limitPerSource) {
+            RandomGenerator random, IcmpErrorLimit errorLimit, double limitPerSecond, double limitPerSource,
+            ProbeTable probes) {
         super(counters, packet);
+        this.probes = probes;
         AddressStates states = new AddressStates();
         this.hosts = hosts;
         this.clock = clock;
@@ -123,7 +135,11 @@ public final class HostLookup extends PacketHandler {
      */
     private void answer(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, HostEntry entry, long offset,
             long hostKey) {
-        entry.counters().request(clock.currentTimeMillis());
+        long now = clock.currentTimeMillis();
+        entry.counters().request(now);
+        if (probes != null) {
+            recordProbe(entry, now);
+        }
         if (!limits.allow(sourceKey())) {
             drop(DropReason.REPLY_LIMIT, buf);
             return;
@@ -227,6 +243,46 @@ public final class HostLookup extends PacketHandler {
         packet.answeredBy(from, fb, packet.replyTtl());
         packet.path(packet.hops(), packet.hopCount(), pathDelay);
         packet.write(ctx, ReplyKind.ICMP_ERROR, error);
+    }
+
+    /**
+     * Records the request in the probe table if it is a probe: an ICMP or ICMPv6 echo request, a TCP segment with
+     * SYN and without ACK, or any UDP datagram. Whatever happens to it next (the host down, lossy, unreachable, or a
+     * router on the way ending it), it was a probe of its destination.
+     */
+    private void recordProbe(HostEntry entry, long now) {
+        ProbeTable.Protocol protocol = probeProtocol();
+        if (protocol == null) {
+            return;
+        }
+        entry.counters().probed();
+        if (packet.isIpv6()) {
+            Ipv6Packet ip = packet.ipv6();
+            probes.recordIpv6(protocol, ip.destinationHigh(), ip.destinationLow(), ip.sourceHigh(), ip.sourceLow(),
+                    now);
+        } else {
+            probes.recordIpv4(protocol, packet.ipv4().destination(), packet.ipv4().source(), now);
+        }
+    }
+
+    /** What kind of probe the packet is, or {@code null} when it is none. */
+    private ProbeTable.Protocol probeProtocol() {
+        IpPacket ip = packet.ip();
+        int protocol = ip.upperLayerProtocol();
+        boolean v6 = packet.isIpv6();
+        if (protocol == (v6 ? IcmpMessage.PROTOCOL_V6 : IcmpMessage.PROTOCOL_V4)) {
+            IcmpMessage icmp = packet.icmp();
+            return icmp.hasHeader() && icmp.type() == (v6 ? IcmpMessage.V6.ECHO_REQUEST : IcmpMessage.V4.ECHO_REQUEST)
+                    ? ProbeTable.Protocol.ICMP_ECHO : null;
+        }
+        if (protocol == TcpSegment.PROTOCOL) {
+            if (ip.upperLayerLength() <= TcpSegment.Field.FLAGS) {
+                return null;
+            }
+            int flags = ip.buffer().getUnsignedByte(ip.upperLayerOffset() + TcpSegment.Field.FLAGS);
+            return (flags & (TcpSegment.SYN | TcpSegment.ACK)) == TcpSegment.SYN ? ProbeTable.Protocol.TCP_SYN : null;
+        }
+        return protocol == UdpDatagram.PROTOCOL ? ProbeTable.Protocol.UDP : null;
     }
 
     /** Whether the packet is an ICMP error (which no ICMP error may answer, RFC 1122 3.2.2). */

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.ip.Fragmenter;
 import io.tunecho.ip.IcmpErrorLimit;
 import io.tunecho.ip.IpVersionDispatcher;
@@ -88,6 +89,7 @@ public final class ResponderPipeline {
     private final ReassemblyLimits reassembly;
     private final AtomicInteger channels = new AtomicInteger();
     private final UpHosts upHosts;
+    private final ProbeTable probes;
 
     private ResponderPipeline(Builder b) {
         this.counters = b.counters;
@@ -102,6 +104,7 @@ public final class ResponderPipeline {
         this.limitPerSource = b.repliesPerSource;
         this.mtu = b.mtu;
         this.reassembly = b.reassembly;
+        this.probes = b.probes;
     }
 
     /**
@@ -129,7 +132,7 @@ public final class ResponderPipeline {
                 .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
                 .addLast(HOSTS, PacketHandler.chain(
                         new HostLookup(counters, packet, hosts, clock, random.split(), errorLimit,
-                                limitPerChannel, limitPerSource),
+                                limitPerChannel, limitPerSource, probes),
                         protocols(packet, errorLimit)))
                 .addLast(ERRORS, ErrorLogger.INSTANCE);
     }
@@ -188,6 +191,7 @@ public final class ResponderPipeline {
         private int queues = 1;
         private int mtu = DEFAULT_MTU;
         private ReassemblyLimits reassembly = ReassemblyLimits.DEFAULTS;
+        private ProbeTable probes;
 
         private Builder(PacketCounters counters, Supplier<HostTable> hosts) {
             this.counters = Objects.requireNonNull(counters, "counters");
@@ -256,6 +260,15 @@ public final class ResponderPipeline {
         /** The caps and time-outs of fragment reassembly, per channel; {@link ReassemblyLimits#DEFAULTS} by default. */
         public Builder reassembly(ReassemblyLimits limits) {
             this.reassembly = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * Where every request to an answered address that is a probe (an echo request, a TCP SYN, a UDP datagram) is
+         * recorded, by the same {@link #clock}; {@code null} (the default): probes are not tracked.
+         */
+        public Builder probes(ProbeTable probes) {
+            this.probes = probes;
             return this;
         }
 

@@ -102,7 +102,7 @@ public final class Main {
         if (config.httpPort() != null) {
             AdminContext context = new AdminContext(server.control(), server.counters(), server::channels,
                     server.transport(), server.capture(), () -> reloadFile(server, cli, args), config,
-                    server.alerts());
+                    server.probes(), server.alerts());
             try {
                 http = AdminServer.start(config.httpAddress(), config.httpPort(), config.httpToken(),
                         config.httpProtectMetrics(), context);

@@ -19,6 +19,7 @@ import io.tunecho.control.KernelRoutes;
 import io.tunecho.drill.Alerts;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.transport.AbstractTunChannel;
@@ -54,6 +55,7 @@ public final class TunechoServer implements AutoCloseable {
     private final PacketCounters counters;
     private final Promise<Void> closed = GlobalEventExecutor.INSTANCE.newPromise();
     private final PcapCapture capture;
+    private final ProbeTable probes;
     private final Alerts alerts;
     private volatile boolean stopping;
     private volatile boolean stopRequested;
@@ -61,8 +63,9 @@ public final class TunechoServer implements AutoCloseable {
 
     private TunechoServer(TunechoConfig config, EventLoopGroup group, Bootstrap bootstrap,
             List<AbstractTunChannel> channels, HostControl control, PacketCounters counters, TransportChoice transport,
-            PcapCapture capture) {
+            PcapCapture capture, ProbeTable probes) {
         this.config = config;
+        this.probes = probes;
         this.group = group;
         this.bootstrap = bootstrap;
         this.capture = capture;
@@ -113,8 +116,10 @@ public final class TunechoServer implements AutoCloseable {
                         + " cannot be created: " + e.getMessage());
             }
         }
+        ProbeTable probes = new ProbeTable(config.probesMaxAddresses(), Clock.SYSTEM);
         ResponderPipeline.Builder pipeline = ResponderPipeline.builder(counters, control.table())
                 .capture(capture)
+                .probes(probes)
                 .ipv6(config.interfaceAddress6() != null)
                 .replyLimits(config.repliesPerSecond() == null ? 0 : config.repliesPerSecond(),
                         config.repliesPerSource() == null ? 0 : config.repliesPerSource(), config.queues())
@@ -152,7 +157,7 @@ public final class TunechoServer implements AutoCloseable {
         }
         control.start();
         TunechoServer server = new TunechoServer(config, group, bootstrap, channels, control, counters,
-                transport, capture);
+                transport, capture, probes);
         routes.channels = server::channels;
         control.executor().scheduleWithFixedDelay(server::watchLink, 1, 1, TimeUnit.SECONDS);
         return server;
@@ -357,6 +362,11 @@ public final class TunechoServer implements AutoCloseable {
 
     public PacketCounters counters() {
         return counters;
+    }
+
+    /** The probes every answered address received. */
+    public ProbeTable probes() {
+        return probes;
     }
 
     /** Completes when a channel has closed: after {@link #close()}, or when the device went away. */

@@ -2,6 +2,7 @@ package io.tunecho.config;
 
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.transport.TunChannelConfig;
 import io.tunecho.wire.IpCidr;
@@ -208,12 +209,27 @@ public final class Settings {
             .restartOnly()
             .build();
 
+    public static final Setting<Integer> PROBES_MAX_ADDRESSES = Setting.define("probes.max-addresses",
+                    ValueTypes.integer(1, 10_000_000, ""))
+            .defaultValue(ProbeTable.DEFAULT_MAX_ADDRESSES)
+            .help("probed addresses tracked at most (GET /api/probes); past it, the least recently probed is "
+                    + "forgotten and counted")
+            .restartOnly()
+            .build();
+
+    public static final Setting<Long> PROBES_COVERAGE = Setting.define("probes.coverage", ValueTypes.duration())
+            .defaultValue(60_000_000_000L)
+            .help("an address not probed for this long counts as not covered (the metric "
+                    + "tunecho_host_addresses_not_probed)")
+            .restartOnly()
+            .build();
+
     /** Every setting, in the order of the help text and the config file. */
     public static final List<Setting<?>> ALL = List.of(INTERFACE_NAME, INTERFACE_ADDRESS, INTERFACE_ADDRESS6,
             INTERFACE_MTU, INTERFACE_QUEUES, INTERFACE_TXQUEUELEN, INTERFACE_RECREATE, TRANSPORT, ANSWER, PROFILES,
             HOSTS, SEED, MAX_DELAYED, USER, LIMITS_REPLIES, LIMITS_REPLIES_PER_SOURCE, HTTP_ADDRESS, HTTP_PORT, HTTP_TOKEN,
             HTTP_ALLOW_OPEN, HTTP_PROTECT_METRICS, CAPTURE_FILE, CAPTURE_MAX_SIZE, EVENTS_FILE, EVENTS_KEEP,
-            LOG_FORMAT, LOG_SUMMARY_INTERVAL);
+            LOG_FORMAT, LOG_SUMMARY_INTERVAL, PROBES_MAX_ADDRESSES, PROBES_COVERAGE);
 
     /**
      * Options that set more than one setting: {@code --http ADDR:PORT} sets {@code http.address} and

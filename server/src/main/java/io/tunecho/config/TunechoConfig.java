@@ -171,6 +171,16 @@ public final class TunechoConfig {
         return get(Settings.LOG_SUMMARY_INTERVAL);
     }
 
+    /** The most probed addresses tracked at once. */
+    public int probesMaxAddresses() {
+        return get(Settings.PROBES_MAX_ADDRESSES);
+    }
+
+    /** Nanoseconds without a probe after which an address counts as not covered. */
+    public long probesCoverage() {
+        return get(Settings.PROBES_COVERAGE);
+    }
+
     /** What the host table is built from. */
     public HostConfig hostConfig() {
         return new HostConfig(interfaceAddress(), interfaceAddress6(), answer(), profiles(), hosts());

@@ -5,6 +5,7 @@ import io.tunecho.config.ConfigException;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.HostControl;
 import io.tunecho.drill.Alerts;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.ip.Reassembler;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.policy.ReplyShaper;
@@ -24,12 +25,13 @@ import java.util.function.Supplier;
  * @param capture   the packet capture
  * @param reloader  reads the config file again, as SIGHUP does
  * @param config    the configuration tunecho started with
+ * @param probes    the probes every answered address received
  * @param alerts    the alerts received (POST /api/alerts)
  */
 public record AdminContext(HostControl control, PacketCounters counters,
                            Supplier<List<AbstractTunChannel>> channels,
                            String transport, PcapCapture capture, Reloader reloader, TunechoConfig config,
-                           Alerts alerts) {
+                           ProbeTable probes, Alerts alerts) {
 
     /** Reads the config file again and applies it. */
     @FunctionalInterface

@@ -42,6 +42,7 @@ final class ApiRoutes {
     private final boolean protectMetrics;
     private final Metrics metrics;
     private final StaticFiles files = new StaticFiles();
+    private final ProbeRoutes probes;
     private final AlertRoutes alerts;
 
     ApiRoutes(AdminContext context, String token, boolean protectMetrics, ConnectionLimit connections) {
@@ -49,6 +50,7 @@ final class ApiRoutes {
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         this.protectMetrics = protectMetrics;
         this.metrics = new Metrics(context, connections);
+        this.probes = new ProbeRoutes(context);
         this.alerts = new AlertRoutes(context);
     }
 
@@ -136,6 +138,9 @@ final class ApiRoutes {
         if (rest.equals("capture")) {
             return capture(method, req);
         }
+        if (rest.equals("probes")) {
+            return done(only(method, HttpMethod.GET) ? probes.list(query) : notAllowed());
+        }
         if (rest.equals("alerts")) {
             return alerts.handle(method, query, req);
         }
@@ -197,6 +202,7 @@ final class ApiRoutes {
         long offset = address.isIpv4() ? e.offsetOfIpv4(address.ipv4Address()) : address.low() - e.match().low();
         ObjectNode o = Json.entry(e, offset, context.control().overrides().get(e.match()));
         o.put("address", address.addressText());
+        o.set("probes", probes.of(address, t));
         return Response.json(HttpResponseStatus.OK, o);
     }
 

@@ -17,6 +17,7 @@ import io.tunecho.drill.AlertNotice;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.packet.ReplyKind;
@@ -44,9 +45,12 @@ final class Metrics {
     private HostTable seen;
     /** Micrometer holds the objects of function counters weakly: these live as long as the registry. */
     private final List<Object> held = new ArrayList<>();
+    /** The entries' probe coverage, taken at each scrape. */
+    private final ProbeCoverage coverage;
 
     Metrics(AdminContext context, ConnectionLimit connections) {
         this.context = context;
+        this.coverage = new ProbeCoverage(context.probes(), context.config().probesCoverage());
         // Before any meter is registered (Micrometer warns otherwise). Two of ProcessorMetrics' names fail
         // Prometheus's naming rules (promtool check metrics): the process's CPU time in "ns", and a gauge ending in
         // _count. The CPU time comes back under Prometheus's standard name.
@@ -113,6 +117,12 @@ final class Metrics {
         FunctionCounter.builder("tunecho.http.connections.evicted", connections, ConnectionLimit::evicted)
                 .description("Idle HTTP connections closed to admit new ones when the server was full")
                 .register(registry);
+        if (context.probes() != null) {
+            Gauge.builder("tunecho.probes.addresses", context.probes(), ProbeTable::size)
+                    .description("Probed addresses tracked (GET /api/probes)").register(registry);
+            FunctionCounter.builder("tunecho.probes.forgotten", context.probes(), ProbeTable::forgotten)
+                    .description("Probed addresses forgotten because the probe table was full").register(registry);
+        }
         if (context.alerts() != null) {
             for (AlertNotice.Status s : AlertNotice.Status.values()) {
                 FunctionCounter.builder("tunecho.alerts.received", context.alerts(), a -> a.received(s))
@@ -196,7 +206,9 @@ final class Metrics {
 
     /** The exposition text; registers the meters of new host entries and removes those of entries gone. */
     synchronized String scrape() {
-        syncHosts(context.control().current());
+        HostTable table = context.control().current();
+        syncHosts(table);
+        coverage.update(table);
         return registry.scrape();
     }
 
@@ -239,6 +251,17 @@ final class Metrics {
                     .tags(tags.and("reason", d.metricName())).description("Requests a host entry dropped, by reason")
                     .register(registry));
         }
+        meters.add(FunctionCounter.builder("tunecho.host.probes", c, HostCounters::probes).tags(tags)
+                .description("Probes (echo requests, TCP SYNs, UDP datagrams) to a host entry's addresses")
+                .register(registry));
+        meters.add(Gauge.builder("tunecho.host.addresses", coverage, x -> x.addresses(c)).tags(tags)
+                .description("Addresses a host entry answers").register(registry));
+        meters.add(Gauge.builder("tunecho.host.addresses.never.probed", coverage, x -> x.neverProbed(c)).tags(tags)
+                .description("Addresses of a host entry never probed (or forgotten by the probe table)")
+                .register(registry));
+        meters.add(Gauge.builder("tunecho.host.addresses.not.probed", coverage, x -> x.notProbed(c)).tags(tags)
+                .description("Addresses of a host entry not probed within probes.coverage (never probed included)")
+                .register(registry));
         meters.add(Gauge.builder("tunecho.host.last.probed", c, x -> x.lastProbedMillis() / 1000.0).tags(tags)
                 .baseUnit("seconds").description("When a host entry's address was last probed (Unix time)")
                 .strongReference(true).register(registry));

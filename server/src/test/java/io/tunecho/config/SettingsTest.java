@@ -40,7 +40,8 @@ class SettingsTest {
                 "interface.queues", "interface.recreate", "interface.txqueuelen", "limits.replies-per-second",
                 "limits.replies-per-source", "user", "transport", "seed", "max-delayed", "http.address", "http.port",
                 "http.token", "http.allow-open", "http.protect-metrics", "events.file", "events.keep", "log.format",
-                "capture.file", "capture.max-size", "log.summary-interval"), Set.copyOf(restartOnly));
+                "capture.file", "capture.max-size", "log.summary-interval", "probes.max-addresses", "probes.coverage"),
+                Set.copyOf(restartOnly));
         assertEquals(restartOnly.size(), Set.copyOf(restartOnly).size());
     }
 }

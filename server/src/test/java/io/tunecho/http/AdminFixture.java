@@ -10,6 +10,8 @@ import io.tunecho.control.KernelRoutes;
 import io.tunecho.drill.Alerts;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.ManualClock;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.transport.AbstractTunChannel;
 
@@ -38,6 +40,9 @@ final class AdminFixture implements AutoCloseable {
     final HostControl control;
     final PacketCounters counters = new PacketCounters();
     final PcapCapture capture = new PcapCapture();
+    /** The probe table's clock: the coverage metric reads it. */
+    final ManualClock probeClock = new ManualClock();
+    final ProbeTable probes = new ProbeTable(1000, probeClock);
     final Alerts alerts;
     final AdminContext context;
     /** The connection limit of the fixture's server: its clients are its connections. */
@@ -62,7 +67,7 @@ final class AdminFixture implements AutoCloseable {
         file = yaml;
         alerts = new Alerts(control.table(), control.events(), Clock.SYSTEM);
         context = new AdminContext(control, counters, List::<AbstractTunChannel>of, "epoll", capture,
-                () -> control.reload(load(file)), config, alerts);
+                () -> control.reload(load(file)), config, probes, alerts);
     }
 
     static TunechoConfig load(String yaml) throws ConfigException {

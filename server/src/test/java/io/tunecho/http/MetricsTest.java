@@ -5,6 +5,7 @@ import io.tunecho.config.TunechoConfig;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.hosts.HostSettings;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.packet.ReplyKind;
@@ -44,8 +45,9 @@ class MetricsTest {
             "tunecho_host_requests_total", "tunecho_host_replies_total", "tunecho_host_icmp_errors_total",
             "tunecho_host_dropped_total", "tunecho_host_last_probed_seconds", "tunecho_reloads_total",
             "tunecho_overrides", "tunecho_host_events_total", "tunecho_capture_packets_total",
-            "tunecho_capture_dropped_total", "tunecho_http_connections_evicted_total",
-            "tunecho_alerts_received_total");
+            "tunecho_capture_dropped_total", "tunecho_http_connections_evicted_total", "tunecho_host_probes_total",
+            "tunecho_host_addresses", "tunecho_host_addresses_never_probed", "tunecho_host_addresses_not_probed",
+            "tunecho_probes_addresses", "tunecho_probes_forgotten_total", "tunecho_alerts_received_total");
 
     private final AdminFixture fixture = new AdminFixture();
     private final Metrics metrics = new Metrics(fixture.context, fixture.connections);
@@ -133,6 +135,47 @@ class MetricsTest {
         assertEquals(0.0, s.get("tunecho_host_requests_total{entry=\"198.18.0.64/27\"}"), "another entry's");
         Set<String> entries = family(s, "tunecho_host_requests_total").keySet();
         assertEquals(fixture.control.current().entries().size(), entries.size(), "one series per entry: " + entries);
+    }
+
+    @Test
+    void probeCoverageByEntry() {
+        // the entry 198.18.0.64/27 answers 32 addresses; 198.18.0.10/32 one; the /24 the rest
+        ProbeTable probes = fixture.probes;
+        long now = fixture.probeClock.currentTimeMillis();
+        int monitor = IpCidr.parse("198.18.0.1").ipv4Address();
+        probes.recordIpv4(ProbeTable.Protocol.ICMP_ECHO, IpCidr.parse("198.18.0.65").ipv4Address(), monitor, now);
+        fixture.probeClock.advance(61, TimeUnit.SECONDS); // past probes.coverage (60s): .65 is no longer covered
+        now = fixture.probeClock.currentTimeMillis();
+        probes.recordIpv4(ProbeTable.Protocol.UDP, IpCidr.parse("198.18.0.66").ipv4Address(), monitor, now);
+        probes.recordIpv4(ProbeTable.Protocol.UDP, IpCidr.parse("198.18.0.66").ipv4Address(), monitor, now);
+        entry("198.18.0.64/27").counters().probed();
+        entry("198.18.0.64/27").counters().probed();
+
+        Map<String, Double> s = scrape();
+        String e = "{entry=\"198.18.0.64/27\"}";
+        assertEquals(32.0, s.get("tunecho_host_addresses" + e));
+        assertEquals(30.0, s.get("tunecho_host_addresses_never_probed" + e), "two of 32 were probed");
+        assertEquals(31.0, s.get("tunecho_host_addresses_not_probed" + e), "one of 32 within the last 60 s");
+        assertEquals(2.0, s.get("tunecho_host_probes_total" + e));
+        String one = "{entry=\"198.18.0.10/32\"}";
+        assertEquals(1.0, s.get("tunecho_host_addresses" + one));
+        assertEquals(1.0, s.get("tunecho_host_addresses_never_probed" + one));
+        assertEquals(2.0, s.get("tunecho_probes_addresses"));
+        assertEquals(0.0, s.get("tunecho_probes_forgotten_total"));
+        Set<String> series = family(s, "tunecho_host_addresses_never_probed").keySet();
+        assertEquals(fixture.control.current().entries().size(), series.size(), "one series per entry: " + series);
+    }
+
+    @Test
+    void anEntrysAddressesAreItsPrefixLessWhatIsNestedInIt() {
+        Map<String, Double> s = scrape();
+        double nested = 0;
+        for (HostEntry e : fixture.control.current().entries()) {
+            nested += s.get("tunecho_host_addresses{entry=\"" + e.match() + "\"}");
+        }
+        // 198.18.0.0/24 less its network, broadcast and own addresses (and the three entries carve it up)
+        assertEquals(256.0 - 3, nested);
+        assertEquals(256.0 - 3 - 32 - 1 - 1, s.get("tunecho_host_addresses{entry=\"198.18.0.0/24\"}"));
     }
 
     @Test

@@ -289,6 +289,15 @@ class LabPageIT {
     }
 
     @Test
+    @Order(4)
+    void eachEntrySaysHowOftenItIsProbedAndMarksWhatNobodyProbes() {
+        // 198.18.128.10 is pinged ten times a second from the interface's address; nobody pings 198.18.128.31
+        await("the probe line of a pinged host", d -> text(row("198.18.128.10/32") + " .probed")
+                .matches("probed every 0\\.1 s by 198\\.18\\.128\\.1"));
+        assertEquals("never probed", text(row("198.18.128.31/32") + " .probed.unprobed"));
+    }
+
+    @Test
     @Order(5)
     void anAddressFindsTheEntryThatAnswersIt() {
         ((JavascriptExecutor) browser).executeScript("document.activeElement.blur()");

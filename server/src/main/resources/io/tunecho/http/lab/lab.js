@@ -11,6 +11,7 @@
   const GAP_MS = 3500;               // samples further apart than this are not joined by a line
   const MAX_HISTORIES = 2000;        // entries whose history is kept (the least recently seen are forgotten)
   const EVENTS_SHOWN = 40;
+  const PROBES_READ = 5000; // probed addresses read per poll, for the "probed every N s" lines
   const TOKEN_KEY = 'tunecho.token';
   const SPARK_W = 96;
   const SPARK_H = 26;
@@ -27,6 +28,7 @@
     entries: new Map(),    // match -> the entry as the API last gave it (visible page)
     rows: new Map(),       // match -> its <tr> and cells
     histories: new Map(),  // match -> {points: [[t, rate]], last: {t, replies}}
+    probes: new Map(),     // match -> the probed addresses of the entry (GET /api/probes)
     eventKeys: new Set(),
     firstEvents: true,
     timer: 0,
@@ -158,10 +160,12 @@
       if (view.q) {
         params.set('q', view.q);
       }
-      const [page, events] = await Promise.all([
+      const [page, events, probes] = await Promise.all([
         api('GET', '/api/hosts?' + params),
         api('GET', '/api/events?limit=' + EVENTS_SHOWN),
+        api('GET', '/api/probes?limit=' + PROBES_READ),
       ]);
+      groupProbes(probes);
       if (asked !== view.q + '|' + view.offset + '|' + view.limit) {
         view.again = true; // searched or paged meanwhile: this answer is for the old view
       } else if (page.matched > 0 && view.offset >= page.matched) {
@@ -291,6 +295,7 @@
     entry.scope = 'row';
     r.match = entry.appendChild(el('span', 'match', match));
     r.profile = entry.appendChild(el('span', 'sub'));
+    r.probed = entry.appendChild(el('span', 'sub probed'));
 
     const state = cell(null, 'state-cell');
     r.state = state.appendChild(el('span', 'state'));
@@ -429,12 +434,54 @@
     r.drops.parentNode.classList.toggle('muted', dropped === 0);
     r.replies.title = c.last_probed ? 'last probed ' + new Date(c.last_probed).toLocaleString() : 'never probed';
 
+    fillProbed(r, e);
     drawSpark(r, view.histories.get(e.match), now);
 
     const down = e.state !== 'up';
     set(r.toggle, down ? 'Bring up' : 'Take down');
     r.toggle.dataset.action = down ? 'up' : 'down';
     r.toggle.setAttribute('aria-label', (down ? 'Bring up ' : 'Take down ') + e.match);
+  }
+
+  /** The probed addresses by the entry that answers them. */
+  function groupProbes(probes) {
+    view.probes = new Map();
+    for (const p of probes.probes) {
+      if (!p.entry) continue;
+      if (!view.probes.has(p.entry)) view.probes.set(p.entry, []);
+      view.probes.get(p.entry).push(p);
+    }
+  }
+
+  /** "probed every 0.5 s by 198.18.0.1": the most frequent protocol's mean interval, and the latest source. */
+  function probedText(p) {
+    let best = null;
+    for (const s of Object.values(p.protocols)) {
+      if (!best || s.probes > best.probes) best = s;
+    }
+    const every = best && best.mean_interval_ms !== null ? 'every ' + intervalText(best.mean_interval_ms) : 'once';
+    return 'probed ' + every + ' by ' + (p.sources[0] || '?');
+  }
+
+  /** Per entry: how its addresses are probed; an entry that nobody probes is marked. */
+  function fillProbed(r, e) {
+    const probed = view.probes.get(e.match) || [];
+    const single = /\/(32|128)$/.test(e.match);
+    let text = 'never probed';
+    if (probed.length === 1) {
+      text = (single ? '' : probed[0].address + ' ') + probedText(probed[0]);
+    } else if (probed.length > 1) {
+      text = probed.length + ' addresses probed · ' + probedText(probed[probed.length - 1]);
+    }
+    set(r.probed, text);
+    r.probed.classList.toggle('unprobed', probed.length === 0);
+    const title = probed.map((p) => p.address + ': ' + probedText(p)
+      + ', last ' + new Date(p.last_millis).toLocaleTimeString()).join('\n') || 'no probe reached this entry';
+    if (r.probed.title !== title) r.probed.title = title;
+  }
+
+  function intervalText(ms) {
+    return (ms < 10000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000))) + ' s';
   }
 
   function lossText(loss) {

@@ -13,7 +13,9 @@ public enum Cause {
     /** A timeline moved to its next step. */
     TIMELINE,
     /** An override of the admin API ran out. */
-    EXPIRY;
+    EXPIRY,
+    /** A step of the scenario started or ended. */
+    SCENARIO;
 
     @Override
     public String toString() {

@@ -4,6 +4,7 @@ import io.tunecho.capture.PcapCapture;
 import io.tunecho.config.ConfigException;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.HostControl;
+import io.tunecho.drill.ScenarioRunner;
 import io.tunecho.ip.Reassembler;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.policy.ReplyShaper;
@@ -23,10 +24,12 @@ import java.util.function.Supplier;
  * @param capture   the packet capture
  * @param reloader  reads the config file again, as SIGHUP does
  * @param config    the configuration tunecho started with
+ * @param scenario  the scenario that runs, or {@code null}
  */
 public record AdminContext(HostControl control, PacketCounters counters,
                            Supplier<List<AbstractTunChannel>> channels,
-                           String transport, PcapCapture capture, Reloader reloader, TunechoConfig config) {
+                           String transport, PcapCapture capture, Reloader reloader, TunechoConfig config,
+                           ScenarioRunner scenario) {
 
     /** Reads the config file again and applies it. */
     @FunctionalInterface

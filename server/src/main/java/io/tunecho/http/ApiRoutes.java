@@ -42,12 +42,14 @@ final class ApiRoutes {
     private final boolean protectMetrics;
     private final Metrics metrics;
     private final StaticFiles files = new StaticFiles();
+    private final ScenarioRoutes scenario;
 
     ApiRoutes(AdminContext context, String token, boolean protectMetrics, ConnectionLimit connections) {
         this.context = context;
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         this.protectMetrics = protectMetrics;
         this.metrics = new Metrics(context, connections);
+        this.scenario = new ScenarioRoutes(context.scenario(), context.control().executor());
     }
 
     CompletableFuture<Response> handle(FullHttpRequest req) {
@@ -133,6 +135,9 @@ final class ApiRoutes {
         }
         if (rest.equals("capture")) {
             return capture(method, req);
+        }
+        if (ScenarioRoutes.handles(rest)) {
+            return scenario.handle(method, rest);
         }
         return done(Response.error(HttpResponseStatus.NOT_FOUND, "no such path: /api/" + rest, null));
     }

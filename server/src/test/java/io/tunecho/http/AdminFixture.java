@@ -59,7 +59,7 @@ final class AdminFixture implements AutoCloseable {
         }
         file = yaml;
         context = new AdminContext(control, counters, List::<AbstractTunChannel>of, "epoll", capture,
-                () -> control.reload(load(file)), config);
+                () -> control.reload(load(file)), config, null);
     }
 
     static TunechoConfig load(String yaml) throws ConfigException {

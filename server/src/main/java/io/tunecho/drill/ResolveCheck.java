@@ -1,8 +1,10 @@
 package io.tunecho.drill;
 
 import io.tunecho.config.ScenarioSpec.Expectation;
+import io.tunecho.wire.IpCidr;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,7 +21,7 @@ final class ResolveCheck extends Check {
     private boolean fired;
     private long lastResolvedMillis = -1;
 
-    private record Key(String name, Map<String, String> labels, Object addresses) {
+    private record Key(String name, Map<String, String> labels, List<IpCidr> addresses) {
         static Key of(AlertNotice n) {
             return new Key(n.name(), n.labels(), n.addresses());
         }
@@ -85,7 +87,7 @@ final class ResolveCheck extends Check {
         StringBuilder sb = new StringBuilder();
         for (AlertNotice n : open.values()) {
             sb.append(sb.length() == 0 ? "" : ", ").append(n.name()).append(' ').append(n.addresses().stream()
-                    .map(a -> a.addressText()).toList());
+                    .map(IpCidr::addressText).toList());
         }
         return sb.toString();
     }

@@ -49,6 +49,8 @@ public final class ScenarioRunner {
     private long endMillis = -1;
     private CompletableFuture<Boolean> finished = new CompletableFuture<>();
     private ScheduledFuture<?> ticker;
+    /** Whether steps' settings are in force now (a layer over the hosts). */
+    private boolean layered;
     /** Whether {@link #start()} was called: the control thread ticks from then on, while the scenario runs. */
     private boolean ticking;
     /** Expectations by verdict, for metrics: read without the lock. */
@@ -268,8 +270,12 @@ public final class ScenarioRunner {
                 }
             }
         }
+        if (layer.isEmpty() && !layered) {
+            return null; // nothing in force, nothing to take away
+        }
         try {
             control.scenario(layer, note);
+            layered = !layer.isEmpty();
             return null;
         } catch (ConfigException | RuntimeException e) {
             log.warn("{}: the hosts cannot take it: {}", note, e.getMessage());

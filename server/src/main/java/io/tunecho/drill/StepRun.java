@@ -95,7 +95,7 @@ final class StepRun {
         }
     }
 
-    /** {@code matched address} or the match itself, for messages. */
+    /** The match as written ({@code 198.18.0.30}, {@code 198.18.0.0/26}, a profile's name), for messages. */
     String what() {
         return spec.match();
     }

@@ -298,6 +298,21 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void aReloadDoesNotRestartTheScenarioButARestartRunsTheReloadedOne() throws Exception {
+        try (ScenarioFixture f = new ScenarioFixture(OUTAGE)) {
+            f.runTo(40_000);
+            f.control.reload(ScenarioFixture.config(LOSS));
+            f.runTo(41_000);
+            assertEquals("outage", f.runner.spec().name(), "the running scenario goes on");
+            assertEquals(HostState.DOWN, f.state("198.18.0.30"));
+            f.runner.restart();
+            assertEquals("loss", f.runner.spec().name());
+            assertEquals(HostState.UP, f.state("198.18.0.30"), "the old scenario's step reverted");
+            assertEquals("198.18.0.80/28", f.runner.status().get("steps").get(0).get("match").asText());
+        }
+    }
+
+    @Test
     void aScenarioWithoutExpectationsEndsWithItsLastStep() throws Exception {
         try (ScenarioFixture f = new ScenarioFixture("scenario:\n  steps:\n"
                 + "    - { at: 1s, match: 198.18.0.30, state: down, for: 2s }\n")) {

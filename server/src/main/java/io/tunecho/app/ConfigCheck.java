@@ -72,6 +72,13 @@ final class ConfigCheck {
             }
             ok.append(", answers ").append(hosts).append("; echo request to ")
                     .append(IpCidr.ipv4(target, 32).addressText()).append(" answered").append(heldBack);
+            if (config.scenario() != null) {
+                int steps = config.scenario().steps().size();
+                int expectations = config.scenario().expectations();
+                ok.append("; scenario ").append(config.scenario().name()).append(": ").append(steps)
+                        .append(steps == 1 ? " step, " : " steps, ").append(expectations)
+                        .append(expectations == 1 ? " expectation" : " expectations");
+            }
         } catch (Throwable t) {
             err.println("tunecho: check failed: " + Main.describe(t));
             if (Boolean.getBoolean("tunecho.debug")) {

@@ -7,9 +7,14 @@ import io.tunecho.config.LogFormat;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.device.DeviceException;
 import io.tunecho.device.Privileges;
+import io.tunecho.drill.ScenarioRunner;
+import io.tunecho.hosts.Clock;
+import io.tunecho.hosts.ProbeRecord;
+import io.tunecho.hosts.ProbeTable;
 import io.tunecho.http.AdminContext;
 import io.tunecho.http.AdminServer;
 import io.tunecho.transport.AbstractTunChannel;
+import io.tunecho.wire.IpCidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -19,16 +24,19 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code java -jar tunecho.jar [options]}: answers ping for the addresses behind a TUN interface until SIGTERM or
  * SIGINT. Exit codes: 0 after a clean stop, 2 for a usage or configuration error, 1 for a failure at run time
- * (no permission, no TUN device, interface busy, ...). Errors are one line on stderr that names the fix.
+ * (no permission, no TUN device, interface busy, ...), 3 when a scenario with {@code exit: true} ended with a failed
+ * expectation (0 when all passed). Errors are one line on stderr that names the fix.
  */
 public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_RUNTIME = 1;
     static final int EXIT_USAGE = 2;
+    static final int EXIT_SCENARIO_FAILED = 3;
 
     private Main() {
     }
@@ -98,11 +106,16 @@ public final class Main {
             return EXIT_RUNTIME;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
+        ScenarioRunner scenario = config.scenario() == null ? null : new ScenarioRunner(config.scenario(),
+                server.control(), Clock.SYSTEM, a -> lastProbe(server.probes(), a));
+        if (scenario != null) {
+            server.alerts().addListener(scenario::alert);
+        }
         AdminServer http = null;
         if (config.httpPort() != null) {
             AdminContext context = new AdminContext(server.control(), server.counters(), server::channels,
                     server.transport(), server.capture(), () -> reloadFile(server, cli, args), config,
-                    server.probes(), server.alerts());
+                    server.probes(), server.alerts(), scenario);
             try {
                 http = AdminServer.start(config.httpAddress(), config.httpPort(), config.httpToken(),
                         config.httpProtectMetrics(), context);
@@ -141,6 +154,16 @@ public final class Main {
             log.info("HTTP on {}: /metrics, /health, /api{}", http.address(),
                     config.httpToken() == null ? "" : " (token required)");
         }
+        AtomicInteger scenarioExit = new AtomicInteger(EXIT_OK);
+        if (scenario != null) {
+            if (config.scenario().exit()) {
+                scenario.finished().thenAccept(passed -> {
+                    scenarioExit.set(passed ? EXIT_OK : EXIT_SCENARIO_FAILED);
+                    server.stop();
+                });
+            }
+            scenario.start();
+        }
         if (config.logSummaryInterval() != null) {
             long every = config.logSummaryInterval();
             server.control().executor().scheduleAtFixedRate(() -> log.info("summary: {}", server.counters()),
@@ -156,7 +179,17 @@ public final class Main {
             err.println("tunecho: the interface " + config.interfaceName() + " went away (deleted?); stopped");
             return EXIT_RUNTIME;
         }
-        return EXIT_OK;
+        return scenarioExit.get();
+    }
+
+    /**
+     * The last probe of an address, as the scenario reads it: the last request to its host entry when the entry is
+     * that single address (-1 otherwise, or when never probed). Per-address probe tracking replaces this.
+     */
+    /** When {@code address} was last probed (the hosts' clock, ms), or -1 when never (or forgotten). */
+    private static long lastProbe(ProbeTable probes, IpCidr address) {
+        ProbeRecord r = probes.get(address);
+        return r == null ? -1 : r.lastMillis();
     }
 
     /**

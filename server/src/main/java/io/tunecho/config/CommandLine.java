@@ -57,6 +57,9 @@ public final class CommandLine {
         }
         rows.add(new String[] {Settings.HTTP_OPTION + " ADDR:PORT", "serve the admin API, metrics and lab page there "
                 + "(http.address and http.port), e.g. 127.0.0.1:9464; default: none"});
+        rows.add(new String[] {Settings.SCENARIO_OPTION + " FILE", "run the scenario in FILE (the keys of the config "
+                + "file's scenario: section, at its top level or under scenario:) instead of the config file's; "
+                + "default: the config file's, if any"});
         rows.add(new String[] {CHECK, "check the configuration (and that the transport loads), print it, exit"});
         rows.add(new String[] {"-h, --help", "print this help"});
         rows.add(new String[] {"--version", "print the version"});
@@ -76,7 +79,9 @@ public final class CommandLine {
             sb.append(wrap(row[1], 28, 116)).append('\n');
         }
         sb.append("\nExample:\n  sudo java -jar target/tunecho.jar --interface tun1 --address 10.9.0.1/24 ")
-                .append("--answer 10.9.0.0/24,10.10.0.0/16\n");
+                .append("--answer 10.9.0.0/24,10.10.0.0/16\n")
+                .append("\nExit codes: 0 stopped cleanly (or a scenario with exit: true passed), 1 failed at run time, ")
+                .append("2 usage or\nconfiguration error, 3 a scenario with exit: true ended with a failed expectation.\n");
         return sb.toString();
     }
 
@@ -152,6 +157,10 @@ public final class CommandLine {
                 config = http(config, o[1]);
                 continue;
             }
+            if (o[0].equals(Settings.SCENARIO_OPTION)) {
+                config = config.with(Settings.SCENARIO, ScenarioKeys.load(path(o[1])), Settings.SCENARIO_OPTION);
+                continue;
+            }
             Setting s = Settings.byOption(o[0]);
             Object value;
             try {
@@ -191,8 +200,18 @@ public final class CommandLine {
                 .with(Settings.HTTP_PORT, port, Settings.HTTP_OPTION);
     }
 
+    private static Path path(String value) throws ConfigException {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(Settings.SCENARIO_OPTION + " '" + value + "' is not a file name: "
+                    + e.getReason(), Settings.SCENARIO_OPTION);
+        }
+    }
+
     private static void checkKnown(String name) throws ConfigException {
-        if (!name.equals(CONFIG) && !name.equals(Settings.HTTP_OPTION) && Settings.byOption(name) == null) {
+        if (!name.equals(CONFIG) && !name.equals(Settings.HTTP_OPTION) && !name.equals(Settings.SCENARIO_OPTION)
+                && Settings.byOption(name) == null) {
             throw new ConfigException("unknown option '" + name + "' (try --help)");
         }
     }

@@ -224,18 +224,26 @@ public final class Settings {
             .restartOnly()
             .build();
 
+    public static final Setting<ScenarioSpec> SCENARIO = Setting.define("scenario", ScenarioKeys.type())
+            .defaultText("none")
+            .help("steps that change hosts on a schedule and what each expects of the monitoring (alerts, probes); "
+                    + "a reload does not restart a running scenario, POST /api/scenario/restart does")
+            .build();
+
     /** Every setting, in the order of the help text and the config file. */
     public static final List<Setting<?>> ALL = List.of(INTERFACE_NAME, INTERFACE_ADDRESS, INTERFACE_ADDRESS6,
             INTERFACE_MTU, INTERFACE_QUEUES, INTERFACE_TXQUEUELEN, INTERFACE_RECREATE, TRANSPORT, ANSWER, PROFILES,
             HOSTS, SEED, MAX_DELAYED, USER, LIMITS_REPLIES, LIMITS_REPLIES_PER_SOURCE, HTTP_ADDRESS, HTTP_PORT, HTTP_TOKEN,
             HTTP_ALLOW_OPEN, HTTP_PROTECT_METRICS, CAPTURE_FILE, CAPTURE_MAX_SIZE, EVENTS_FILE, EVENTS_KEEP,
-            LOG_FORMAT, LOG_SUMMARY_INTERVAL, PROBES_MAX_ADDRESSES, PROBES_COVERAGE);
+            LOG_FORMAT, LOG_SUMMARY_INTERVAL, PROBES_MAX_ADDRESSES, PROBES_COVERAGE, SCENARIO);
 
     /**
      * Options that set more than one setting: {@code --http ADDR:PORT} sets {@code http.address} and
      * {@code http.port}.
      */
     static final String HTTP_OPTION = "--http";
+    /** Sets {@code scenario} from a file of its own. */
+    static final String SCENARIO_OPTION = "--scenario";
 
     private Settings() {
     }

@@ -181,6 +181,11 @@ public final class TunechoConfig {
         return get(Settings.PROBES_COVERAGE);
     }
 
+    /** The scenario to run, or {@code null}. */
+    public ScenarioSpec scenario() {
+        return get(Settings.SCENARIO);
+    }
+
     /** What the host table is built from. */
     public HostConfig hostConfig() {
         return new HostConfig(interfaceAddress(), interfaceAddress6(), answer(), profiles(), hosts());
@@ -206,6 +211,9 @@ public final class TunechoConfig {
             }
         }
         HostKeys.checkProfiles(hosts(), profiles(), "hosts");
+        if (scenario() != null) {
+            ScenarioKeys.check(scenario(), this);
+        }
         if (httpPort() != null && httpToken() == null && !get(Settings.HTTP_ALLOW_OPEN)
                 && !isLoopback(httpAddress())) {
             throw new ConfigException(label(Settings.HTTP_ADDRESS) + " " + httpAddress() + " is not a loopback address "

@@ -15,7 +15,9 @@ public enum Cause {
     /** An override of the admin API ran out. */
     EXPIRY,
     /** An alert fired or resolved (POST /api/alerts); the event's entry is the addresses it concerns. */
-    ALERT;
+    ALERT,
+    /** A step of the scenario started or ended. */
+    SCENARIO;
 
     @Override
     public String toString() {

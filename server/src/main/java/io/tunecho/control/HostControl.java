@@ -50,6 +50,8 @@ public final class HostControl implements AutoCloseable {
     private final Overrides overrides;
     private final TimelineWatcher timelines;
     private TunechoConfig config;
+    /** The settings of the scenario's steps in force, by prefix ({@link ScenarioLayer}). */
+    private Map<IpCidr, HostSettings> scenarioLayer = Map.of();
     private long reloads;
     private long reloadsRefused;
 
@@ -174,6 +176,18 @@ public final class HostControl implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Puts the settings of a scenario's steps in force, over the configuration and the overrides: {@code layer}
+     * replaces the previous one whole (empty: none, every host as the configuration and the overrides say).
+     *
+     * @param note which step, for the events ({@code scenario outage step 1 starts})
+     */
+    public synchronized void scenario(Map<IpCidr, HostSettings> layer, String note) throws ConfigException {
+        Map<IpCidr, HostSettings> next = Map.copyOf(layer);
+        apply(config, overrides.all(), next, Cause.SCENARIO, note);
+        scenarioLayer = next;
+    }
+
     /** Removes the overrides that ran out by the clock (the expiry timers run this on the control thread). */
     synchronized void expireDue() {
         for (IpCidr key : overrides.due()) {
@@ -188,10 +202,17 @@ public final class HostControl implements AutoCloseable {
 
     /** Builds and swaps in the table of {@code cfg} with {@code over} over it; records the changes. */
     private String apply(TunechoConfig cfg, Map<IpCidr, HostOverride> over, Cause cause) throws ConfigException {
+        return apply(cfg, over, scenarioLayer, cause, null);
+    }
+
+    /** The same with {@code layer} over everything; {@code note} (or null) opens each event's text. */
+    private String apply(TunechoConfig cfg, Map<IpCidr, HostOverride> over, Map<IpCidr, HostSettings> layer,
+            Cause cause, String note) throws ConfigException {
         HostTable old = table.get();
         HostTable next;
         try {
-            next = HostTable.build(Overrides.withOverrides(cfg.hostConfig(), over), old, clock);
+            next = HostTable.build(ScenarioLayer.over(Overrides.withOverrides(cfg.hostConfig(), over), layer), old,
+                    clock);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -203,7 +224,8 @@ public final class HostControl implements AutoCloseable {
         routes.removeOld(before, after);
         Instant now = wall.instant();
         for (ChangeDescriptions.Change c : ChangeDescriptions.between(old, next)) {
-            events.record(new HostEvent(now, cause, c.entry().toString(), c.change()));
+            events.record(new HostEvent(now, cause, c.entry().toString(),
+                    note == null ? c.change() : note + ": " + c.change()));
         }
         timelines.reset(next);
         return next.toString();

@@ -5,6 +5,7 @@ import io.tunecho.config.ConfigException;
 import io.tunecho.config.TunechoConfig;
 import io.tunecho.control.HostControl;
 import io.tunecho.drill.Alerts;
+import io.tunecho.drill.ScenarioRunner;
 import io.tunecho.hosts.ProbeTable;
 import io.tunecho.ip.Reassembler;
 import io.tunecho.packet.PacketCounters;
@@ -27,11 +28,12 @@ import java.util.function.Supplier;
  * @param config    the configuration tunecho started with
  * @param probes    the probes every answered address received
  * @param alerts    the alerts received (POST /api/alerts)
+ * @param scenario  the scenario that runs, or {@code null}
  */
 public record AdminContext(HostControl control, PacketCounters counters,
                            Supplier<List<AbstractTunChannel>> channels,
                            String transport, PcapCapture capture, Reloader reloader, TunechoConfig config,
-                           ProbeTable probes, Alerts alerts) {
+                           ProbeTable probes, Alerts alerts, ScenarioRunner scenario) {
 
     /** Reads the config file again and applies it. */
     @FunctionalInterface

@@ -44,6 +44,7 @@ final class ApiRoutes {
     private final StaticFiles files = new StaticFiles();
     private final ProbeRoutes probes;
     private final AlertRoutes alerts;
+    private final ScenarioRoutes scenario;
 
     ApiRoutes(AdminContext context, String token, boolean protectMetrics, ConnectionLimit connections) {
         this.context = context;
@@ -52,6 +53,7 @@ final class ApiRoutes {
         this.metrics = new Metrics(context, connections);
         this.probes = new ProbeRoutes(context);
         this.alerts = new AlertRoutes(context);
+        this.scenario = new ScenarioRoutes(context.scenario(), context.control().executor());
     }
 
     CompletableFuture<Response> handle(FullHttpRequest req) {
@@ -143,6 +145,9 @@ final class ApiRoutes {
         }
         if (rest.equals("alerts")) {
             return alerts.handle(method, query, req);
+        }
+        if (ScenarioRoutes.handles(rest)) {
+            return scenario.handle(method, rest);
         }
         return done(Response.error(HttpResponseStatus.NOT_FOUND, "no such path: /api/" + rest, null));
     }

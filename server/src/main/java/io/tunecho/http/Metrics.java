@@ -130,6 +130,13 @@ final class Metrics {
                         .description("Alerts received (POST /api/alerts), by status").register(registry);
             }
         }
+        if (context.scenario() != null) {
+            for (io.tunecho.drill.Verdict v : io.tunecho.drill.Verdict.values()) {
+                Gauge.builder("tunecho.scenario.expectations", context.scenario(), r -> r.expectations(v))
+                        .tags("result", v.toString()).description("The scenario's expectations, by result so far")
+                        .register(registry);
+            }
+        }
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean) {

@@ -54,6 +54,19 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aScenarioIsCheckedAndCounted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("drill.yaml");
+        Files.writeString(file, "name: drill\nsteps:\n  - { at: 1s, match: 198.18.0.30, state: down, for: 5s, "
+                + "expect: { alert: 5s, resolve: 5s } }\n");
+        assertEquals(0, check("--scenario", file.toString()), err());
+        assertTrue(out().endsWith(" answered; scenario drill: 1 step, 2 expectations)\n"), out());
+        Files.writeString(file, "name: drill\nsteps:\n  - { at: 1s, match: 198.18.0.30, for: 5s, "
+                + "expect: { resolve: 5s } }\n");
+        assertTrue(assertThrows(ConfigException.class, () -> check("--scenario", file.toString())).getMessage()
+                .startsWith(file + ":3: scenario.steps[0].expect.resolve needs an alert expectation"));
+    }
+
+    @Test
     void aSingleAddress() throws Exception {
         assertEquals(0, check("--address", "10.9.0.1/32", "--answer", "192.0.2.7"), err());
         assertTrue(out().contains("echo request to 192.0.2.7 answered"), out());

@@ -87,7 +87,7 @@ class ConfigLoaderTest {
     void unknownTopLevelKey() {
         String m = error("interface:\n  name: tun0\nanswers:\n  - 198.18.0.0/24\n");
         assertEquals("test.yaml:3: unknown key 'answers' in the top level (known keys: interface, transport, answer, profiles, "
-                + "hosts, seed, max-delayed, user, limits, http, capture, events, log, probes)", m);
+                + "hosts, seed, max-delayed, user, limits, http, capture, events, log, probes, scenario)", m);
     }
 
     @Test

@@ -30,7 +30,8 @@ class SettingsTest {
                 reloadable.add(s.key());
             }
         }
-        assertEquals(Set.of("answer", "profiles", "hosts"), reloadable);
+        // and the scenario: a reload takes a changed one in, to run at its next restart
+        assertEquals(Set.of("answer", "profiles", "hosts", "scenario"), reloadable);
     }
 
     @Test

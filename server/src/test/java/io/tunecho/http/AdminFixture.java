@@ -67,7 +67,7 @@ final class AdminFixture implements AutoCloseable {
         file = yaml;
         alerts = new Alerts(control.table(), control.events(), Clock.SYSTEM);
         context = new AdminContext(control, counters, List::<AbstractTunChannel>of, "epoll", capture,
-                () -> control.reload(load(file)), config, probes, alerts);
+                () -> control.reload(load(file)), config, probes, alerts, null);
     }
 
     static TunechoConfig load(String yaml) throws ConfigException {

@@ -30,6 +30,7 @@
     histories: new Map(),  // match -> {points: [[t, rate]], last: {t, replies}}
     probes: new Map(),     // match -> the probed addresses of the entry (GET /api/probes)
     eventKeys: new Set(),
+    noScenario: false,
     firstEvents: true,
     timer: 0,
     polling: false,
@@ -175,6 +176,7 @@
         renderPage(page, performance.now());
       }
       renderEvents(events);
+      pollScenario();
       setLive('live · ' + new Date().toLocaleTimeString(), 'ok');
     } catch (e) {
       setLive('no answer from tunecho; retrying', 'error');
@@ -623,6 +625,60 @@
     list.replaceChildren(...items);
     view.eventKeys = keys;
     view.firstEvents = false;
+  }
+
+  // ---------------------------------------------------------------- the scenario
+
+  /** The scenario's timeline, if tunecho runs one (404 otherwise: then it is never asked for again). */
+  async function pollScenario() {
+    if (view.noScenario) return;
+    try {
+      renderScenario(await api('GET', '/api/scenario'));
+    } catch (e) {
+      if (e.status === 404) {
+        view.noScenario = true;
+        $('scenario').hidden = true;
+      }
+    }
+  }
+
+  /** Each step as a bar over the scenario's time (its settings, its state), with its expectations' results. */
+  function renderScenario(s) {
+    $('scenario').hidden = false;
+    $('scenario-name').textContent = s.name;
+    $('scenario-state').textContent = s.state;
+    $('scenario-state').dataset.state = s.state;
+    const c = s.expectations;
+    $('scenario-counts').textContent = c.passed + ' passed, ' + c.failed + ' failed, ' + c.pending + ' pending'
+      + (s.elapsed_seconds === null ? '' : ' · ' + s.elapsed_seconds.toFixed(1) + ' s elapsed');
+    let total = s.end_seconds || 0;
+    for (const st of s.steps) {
+      total = Math.max(total, st.at_seconds + (st.for_seconds || 0), s.elapsed_seconds || 0);
+    }
+    total = Math.max(total, 1);
+    const pct = (sec) => Math.min(100, 100 * sec / total) + '%';
+    const items = s.steps.map((st) => {
+      const li = el('li', 'scenario-step step-' + st.state);
+      const settings = Object.entries(st.settings).map(([k, v]) => k + ': ' + v).join(', ');
+      li.appendChild(el('span', 'step-label', 'step ' + st.number + ' ' + st.match));
+      const track = li.appendChild(el('span', 'step-track'));
+      const bar = track.appendChild(el('span', 'step-bar', settings || 'watch'));
+      bar.style.left = pct(st.at_seconds);
+      bar.style.width = st.for_seconds === null ? 'calc(100% - ' + pct(st.at_seconds) + ')' : pct(st.for_seconds);
+      bar.title = st.state + ' · from ' + st.at_seconds + ' s' + (st.for_seconds === null ? ' to the end'
+        : ' for ' + st.for_seconds + ' s') + (st.problem ? ' · ' + st.problem : '');
+      if (s.elapsed_seconds !== null && s.state === 'running') {
+        track.appendChild(el('span', 'step-now')).style.left = pct(s.elapsed_seconds);
+      }
+      const results = li.appendChild(el('span', 'step-results'));
+      for (const x of st.expectations) {
+        const chip = results.appendChild(el('span', 'result result-' + x.result, x.kind + ' ' + x.limit + ': '
+          + x.result + (x.measured_seconds === null ? '' : ' ' + x.measured_seconds.toFixed(1) + ' s')));
+        chip.title = x.name + (x.message ? ' · ' + x.message : '');
+      }
+      return li;
+    });
+    $('scenario-steps').replaceChildren(...items);
   }
 
   function flashRow(match) {

@@ -9,7 +9,7 @@
 #    inside a network namespace made here; the host's ping answered in each container's own network namespace
 #    (nsenter -t PID -n ping), with a mounted config file, then with options on the command line, then --user;
 #    the image's HEALTHCHECK reports healthy; the HTTP server (health, metrics, lab page, admin API) answers in a
-#    container; SIGTERM (podman stop) ends it within 2 s with exit code 0;
+#    container; a drill (a mounted scenario, alerts posted to the API) exits 0 with its report in a volume; SIGTERM (podman stop) ends it within 2 s with exit code 0;
 # 4. without NET_ADMIN and without the device: tunecho's one-line error and a non-zero exit;
 # 5. everything made here is removed; one line with the measured figures is printed.
 #
@@ -219,6 +219,36 @@ grep -q '"cause" *: *"expiry"' "$WORK/body" || fail "$CURRENT: no expiry in the 
 healthy "$CURRENT"
 stop "$CURRENT"
 log "options: first reply ${OPT_READY_MS} ms after podman run (${OPT_JVM_READY_MS} ms after the JVM started), healthy, /health, /metrics, the lab page and the admin API answered, stopped in ${STOP_MS} ms, exit 0"
+
+# ---- 2b. a drill in the container: a scenario file mounted, alerts posted to the API, the report in a volume --------
+CURRENT=$ID-drill
+mkdir -p "$WORK/report"
+cat >"$WORK/drill.yaml" <<'YAML'
+name: container-drill
+steps:
+  - { at: 2s, match: 10.12.0.9, state: down, for: 3s, expect: { alert: 10s, resolve: 10s } }
+  - { at: 0s, match: 10.12.0.5, for: 4s, expect: { probed: 2s } }
+report: /report/drill.xml
+exit: true
+YAML
+start "$CURRENT" "${RUN_OPTS[@]}" -v "$WORK/drill.yaml:/etc/tunecho/drill.yaml:ro" -v "$WORK/report:/report" \
+  "$IMAGE" --address 10.12.0.1/24 --http 127.0.0.1:9464 --scenario /etc/tunecho/drill.yaml
+wait_reply 10.12.0.5
+in_ns ping -n -q -c 12 -i 0.4 -W 1 10.12.0.5 >"$WORK/drill-ping.log" 2>&1 &  # the probed host, every 0.4 s
+step_state() { get http://127.0.0.1:9464/api/scenario >/dev/null; python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["steps"][0]["state"])' "$WORK/body"; }
+alert() { [ "$(get -X POST -d "{\"status\": \"$1\", \"name\": \"HostDown\", \"address\": \"10.12.0.9\"}" http://127.0.0.1:9464/api/alerts)" = 200 ] || fail "$CURRENT: POST /api/alerts ($1): $(cat "$WORK/body")"; }
+for i in $(seq 100); do [ "$(step_state)" = active ] && break; [ "$i" -lt 100 ] || fail "$CURRENT: step 1 never started: $(cat "$WORK/body")"; sleep 0.1; done
+out=$(in_ns ping -n -c 1 -W 1 10.12.0.9 2>&1 || true)
+echo "$out" | grep -q " 0 received" || fail "$CURRENT: 10.12.0.9 answered during its outage"
+alert firing
+for i in $(seq 100); do [ "$(step_state)" = done ] && break; [ "$i" -lt 100 ] || fail "$CURRENT: step 1 never ended: $(cat "$WORK/body")"; sleep 0.1; done
+pings 1 10.12.0.9
+alert resolved
+code=$(timeout 30 "${N[@]}" podman wait "$CURRENT") || fail "$CURRENT: the drill did not end: $(podman logs "$CURRENT" 2>&1 | tail -3)"
+[ "$code" = 0 ] || fail "$CURRENT: exit code $code, expected 0: $(podman logs "$CURRENT" 2>&1 | tail -5)"
+grep -q 'failures="0"' "$WORK/report/drill.xml" && [ -s "$WORK/report/drill.json" ] \
+  || fail "$CURRENT: no passing report: $(cat "$WORK/report/drill.xml" 2>&1)"
+log "drill: a scenario mounted, the alert posted to /api/alerts, exit 0, JUnit XML and JSON in the volume: $(podman logs "$CURRENT" 2>&1 | grep -o 'scenario container-drill.*passed.*' | tail -1)"
 
 # ---- 3. --user in a container: needs SETUID and SETGID as well; afterwards no capability is left ---------------
 CURRENT=$ID-user

@@ -183,14 +183,17 @@ public final class ScenarioRunner {
         }
         noticeReload();
         for (StepRun s : steps) {
-            if (s.state == StepRun.State.PENDING && now - startMillis >= s.spec.atNanos() / 1_000_000) {
-                s.start(now);
+            // A step starts and ends at its planned moment (what the tick is late by, up to a tick, is within the
+            // figures' precision), so that windows computed from them close when the schedule says.
+            long at = startMillis + s.spec.atNanos() / 1_000_000;
+            if (s.state == StepRun.State.PENDING && now >= at) {
+                s.start(at);
                 if (s.spec.setsHosts()) {
                     s.problem = putInForce(note(s, "starts"));
                 }
             }
             if (s.state == StepRun.State.ACTIVE && now >= s.plannedEndMillis()) {
-                s.end(now);
+                s.end(s.plannedEndMillis());
                 if (s.spec.setsHosts()) {
                     putInForce(note(s, "ends"));
                 }

@@ -6,6 +6,7 @@ import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -27,10 +28,11 @@ class AlertingExampleTest {
 
     @Test
     void tunechosConfigLoadsAndProbedHostsAreInItsSubnet() throws Exception {
-        // Without the scenario and probes sections, which this loader reads once the drills are merged.
-        TunechoConfig config = ConfigLoader.load(AlertingExample.dump(AlertingExample.tunecho("tun0")),
+        TunechoConfig config = ConfigLoader.load(Files.readString(Path.of("examples/alerting/tunecho.yaml")),
                 "examples/alerting/tunecho.yaml", TunechoConfig.defaults());
-        assertNotNull(config);
+        assertNotNull(config.scenario(), "the example is a drill");
+        assertEquals(3, config.scenario().steps().size());
+        assertTrue(config.scenario().exit(), "it ends with tunecho's exit code");
         IpCidr lab = IpCidr.parse(String.valueOf(AlertingExample.map(AlertingExample.load("tunecho.yaml"),
                 "interface").get("address"))).subnet();
         for (String target : blackboxTargets()) {

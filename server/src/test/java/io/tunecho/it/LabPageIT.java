@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -76,6 +77,12 @@ class LabPageIT {
                 "  flaky-branch: { delay: 25ms, jitter: 15ms, distribution: pareto, loss: { p: 5%, r: 50% } }",
                 "  router: { ttl: 255, rate: 10 }",
                 "  rack: { }",
+                // a drill that runs while the page is looked at: one expectation pending for long, one that fails
+                "scenario:",
+                "  name: lab-drill",
+                "  steps:",
+                "    - { at: 0s, match: 198.18.128.10, for: 10m, expect: { probed: 5s } }",
+                "    - { at: 1s, match: 198.18.128.50, for: 3s, expect: { probed: 1s } }",
                 "hosts:",
                 "  - { match: 198.18.128.10, profile: web }",
                 "  - { match: 198.18.128.20, state: down }",
@@ -175,8 +182,21 @@ class LabPageIT {
     }
 
     private String text(String css) {
-        List<WebElement> found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? null : found.get(0).getText();
+        return firstText(By.cssSelector(css), null);
+    }
+
+    /** The text of the first element found, or {@code none}; looked up again if the page redrew it meanwhile. */
+    private String firstText(By by, String none) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                List<WebElement> found = browser.findElements(by);
+                return found.isEmpty() ? none : found.get(0).getText();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void click(String css) {
@@ -191,8 +211,7 @@ class LabPageIT {
 
     /** The newest event in the strip about {@code entry}, or "" when there is none. */
     private String newestEvent(String entry) {
-        List<WebElement> events = browser.findElements(By.cssSelector("#events li[data-entry='" + entry + "']"));
-        return events.isEmpty() ? "" : events.get(0).getText();
+        return firstText(By.cssSelector("#events li[data-entry='" + entry + "']"), "");
     }
 
     private void search(String q) {
@@ -295,6 +314,19 @@ class LabPageIT {
         await("the probe line of a pinged host", d -> text(row("198.18.128.10/32") + " .probed")
                 .matches("probed every 0\\.1 s by 198\\.18\\.128\\.1"));
         assertEquals("never probed", text(row("198.18.128.31/32") + " .probed.unprobed"));
+    }
+
+    @Test
+    @Order(4)
+    void theScenarioIsATimelineWithItsResults() {
+        await("the scenario's timeline", d -> "lab-drill".equals(text("#scenario-name"))
+                && d.findElements(By.cssSelector("#scenario-steps .scenario-step")).size() == 2);
+        // nobody pings 198.18.128.50: its probed 1s fails about 2 s after the start, with the gap it measured
+        await("the failed expectation", d -> String.valueOf(text("#scenario-steps .scenario-step:nth-child(2) .result"))
+                .matches("probed 1s: failed [0-9.]+ s"));
+        assertTrue(text("#scenario-steps .scenario-step:nth-child(1) .result").startsWith("probed 5s: pending"),
+                text("#scenario-steps .scenario-step:nth-child(1) .result"));
+        assertTrue(text("#scenario-counts").startsWith("0 passed, 1 failed, 1 pending"), text("#scenario-counts"));
     }
 
     @Test

@@ -108,7 +108,7 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
         ScenarioRunner scenario = config.scenario() == null ? null : new ScenarioRunner(config.scenario(),
                 server.control(), Clock.SYSTEM, a -> lastProbe(server.probes(), a));
-        if (scenario != null) {
+        if (scenario != null && server.alerts() != null) {
             server.alerts().addListener(scenario::alert);
         }
         AdminServer http = null;

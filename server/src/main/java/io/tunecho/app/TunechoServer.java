@@ -73,7 +73,8 @@ public final class TunechoServer implements AutoCloseable {
         this.channels = List.copyOf(channels);
         this.control = control;
         this.counters = counters;
-        this.alerts = new Alerts(control.table(), control.events(), Clock.SYSTEM);
+        // only the HTTP server takes alerts: a start without one loads none of it
+        this.alerts = config.httpPort() == null ? null : new Alerts(control.table(), control.events(), Clock.SYSTEM);
         watch(this.channels);
     }
 
@@ -355,7 +356,7 @@ public final class TunechoServer implements AutoCloseable {
         return capture;
     }
 
-    /** The alerts received (POST /api/alerts), matched to the answered addresses. */
+    /** The alerts received (POST /api/alerts), matched to the answered addresses; {@code null} without HTTP. */
     public Alerts alerts() {
         return alerts;
     }

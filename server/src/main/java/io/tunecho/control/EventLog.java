@@ -23,7 +23,6 @@ import java.util.List;
  */
 public final class EventLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final int keep;
     private final ArrayDeque<HostEvent> recent;
@@ -87,7 +86,7 @@ public final class EventLog implements AutoCloseable {
     /** One event as a JSON object: {@code {"time": ..., "cause": ..., "entry": ..., "change": ...}}. */
     public static String toJson(HostEvent e) {
         StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
+        try (JsonGenerator g = Generators.JSON.createGenerator(w)) {
             g.writeStartObject();
             g.writeStringField("time", e.time().toString());
             g.writeStringField("cause", e.cause().toString());
@@ -114,5 +113,10 @@ public final class EventLog implements AutoCloseable {
         if (out != null) {
             closeFile();
         }
+    }
+
+    /** Jackson's factory, made when the first event is written as JSON: a start without either loads no Jackson. */
+    private static final class Generators {
+        static final JsonFactory JSON = new JsonFactory();
     }
 }

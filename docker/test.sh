@@ -121,7 +121,7 @@ wait_reply() {
 pings() {
   local out
   out=$(in_ns ping -n -c "$1" -i 0.2 -W 2 "$2" 2>&1) || true
-  echo "$out" | grep -q "^$1 packets transmitted, $1 received" || fail "$CURRENT: ping $2: $(echo "$out" | tail -2)"
+  grep -q "^$1 packets transmitted, $1 received" <<<"$out" || fail "$CURRENT: ping $2: $(echo "$out" | tail -2)"
   [ "$(echo "$out" | grep -c "bytes from $2: icmp_seq=.* ttl=64")" = "$1" ] || fail "$CURRENT: replies not from $2"
 }
 
@@ -149,7 +149,7 @@ stop() {
   code=$(podman inspect -f '{{.State.ExitCode}}' "$1")
   [ "$code" = 0 ] || fail "$1: exit code $code after SIGTERM: $(podman logs "$1" 2>&1 | tail -3)"
   [ "$STOP_MS" -le 2000 ] || fail "$1: podman stop took $STOP_MS ms (more than 2 s)"
-  podman logs "$1" 2>&1 | grep -q "stopped; replied=" || fail "$1: no 'stopped' line in its log"
+  podman logs "$1" 2>&1 | grep "stopped; replied=" >/dev/null || fail "$1: no 'stopped' line in its log"
 }
 
 # ---- 1. a mounted config file ----------------------------------------------------------------------------------
@@ -168,10 +168,10 @@ FILE_READY_MS=$READY_MS FILE_JVM_READY_MS=$JVM_READY_MS
 pings 3 10.9.0.2
 pings 2 203.0.113.77
 out=$(in_ns ping -n -c 2 -i 0.2 -W 1 10.9.0.200 2>&1 || true)  # outside the file's answer list
-echo "$out" | grep -q " 0 received" || fail "$CURRENT: 10.9.0.200 answered although the file leaves it out"
+grep -q " 0 received" <<<"$out" || fail "$CURRENT: 10.9.0.200 answered although the file leaves it out"
 # transport auto: io_uring, or epoll with the reason (podman's default seccomp profile may refuse io_uring)
-podman logs "$CURRENT" 2>&1 | grep -qE "answering on tunecho0 \(10\.9\.0\.1/24, mtu 1500, created, \
-(io_uring \(auto\)|epoll \(auto: .+\))\): 10\.9\.0\.0/25, 203\.0\.113\.0/24" \
+podman logs "$CURRENT" 2>&1 | grep -E "answering on tunecho0 \(10\.9\.0\.1/24, mtu 1500, created, \
+(io_uring \(auto\)|epoll \(auto: .+\))\): 10\.9\.0\.0/25, 203\.0\.113\.0/24" >/dev/null \
   || fail "$CURRENT: the file was not used: $(podman logs "$CURRENT" 2>&1 | tail -2)"
 healthy "$CURRENT"
 # peak RSS under load: a bounded flood of 64 outstanding (the bench harness measures the rate)
@@ -211,7 +211,7 @@ after=$(echo_replies)
 [ "$(get -X PUT -d '{"state": "down", "for": "2s"}' http://127.0.0.1:9464/api/hosts/10.10.0.9)" = 200 ] \
   || fail "$CURRENT: PUT /api/hosts/10.10.0.9: $(cat "$WORK/body")"
 out=$(in_ns ping -n -c 2 -i 0.2 -W 1 10.10.0.9 2>&1 || true)
-echo "$out" | grep -q " 0 received" || fail "$CURRENT: 10.10.0.9 answered while down: $(echo "$out" | tail -2)"
+grep -q " 0 received" <<<"$out" || fail "$CURRENT: 10.10.0.9 answered while down: $(echo "$out" | tail -2)"
 sleep 1.5
 pings 2 10.10.0.9 # the override expired
 get "http://127.0.0.1:9464/api/events?limit=10" >/dev/null
@@ -235,11 +235,16 @@ start "$CURRENT" "${RUN_OPTS[@]}" -v "$WORK/drill.yaml:/etc/tunecho/drill.yaml:r
   "$IMAGE" --address 10.12.0.1/24 --http 127.0.0.1:9464 --scenario /etc/tunecho/drill.yaml
 wait_reply 10.12.0.5
 in_ns ping -n -q -c 12 -i 0.4 -W 1 10.12.0.5 >"$WORK/drill-ping.log" 2>&1 &  # the probed host, every 0.4 s
-step_state() { get http://127.0.0.1:9464/api/scenario >/dev/null; python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["steps"][0]["state"])' "$WORK/body"; }
+step_state() { # the scenario's first step: pending, active, done (or "none" while the HTTP server is not up yet)
+  rm -f "$WORK/body"; get http://127.0.0.1:9464/api/scenario >/dev/null || true
+  python3 -c 'import json, sys
+try: print(json.load(open(sys.argv[1]))["steps"][0]["state"])
+except Exception: print("none")' "$WORK/body"
+}
 alert() { [ "$(get -X POST -d "{\"status\": \"$1\", \"name\": \"HostDown\", \"address\": \"10.12.0.9\"}" http://127.0.0.1:9464/api/alerts)" = 200 ] || fail "$CURRENT: POST /api/alerts ($1): $(cat "$WORK/body")"; }
 for i in $(seq 100); do [ "$(step_state)" = active ] && break; [ "$i" -lt 100 ] || fail "$CURRENT: step 1 never started: $(cat "$WORK/body")"; sleep 0.1; done
 out=$(in_ns ping -n -c 1 -W 1 10.12.0.9 2>&1 || true)
-echo "$out" | grep -q " 0 received" || fail "$CURRENT: 10.12.0.9 answered during its outage"
+grep -q " 0 received" <<<"$out" || fail "$CURRENT: 10.12.0.9 answered during its outage"
 alert firing
 for i in $(seq 100); do [ "$(step_state)" = done ] && break; [ "$i" -lt 100 ] || fail "$CURRENT: step 1 never ended: $(cat "$WORK/body")"; sleep 0.1; done
 pings 1 10.12.0.9

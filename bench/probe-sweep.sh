@@ -50,7 +50,8 @@ for i in range(count):
 print('sent %d requests in %.1f s' % (count, time.time() - start), file=sys.stderr)
 PY
 for _ in $(seq 100); do
-  tracked=$(curl -sf "http://127.0.0.1:$PORT/api/probes?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["matched"])')
+  tracked=$(curl -sf "http://127.0.0.1:$PORT/api/probes?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["matched"])') \
+    || { tail -20 "$WORK/log" >&2; exit 1; }
   [ "$tracked" -ge $((COUNT - 3)) ] && break
   sleep 0.1
 done

@@ -98,6 +98,64 @@ public final class ProbeTable {
         return within(null);
     }
 
+    /** One page of the addresses within a prefix: how many there are, and copies of the records of the page. */
+    public record Page(int matched, List<ProbeRecord> records) {
+    }
+
+    /**
+     * The records of the addresses within {@code prefix} ({@code null}: all), ordered by address, from
+     * {@code offset}, at most {@code limit}: only the addresses are gathered and sorted, and only the page's records
+     * copied, so that a full table is paged through in little memory.
+     */
+    public Page page(IpCidr prefix, int offset, int limit) {
+        Addresses found = new Addresses();
+        for (Stripe s : stripes) {
+            s.addressesWithin(prefix, found);
+        }
+        Integer[] order = new Integer[found.size];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, found::compare);
+        List<ProbeRecord> out = new ArrayList<>(Math.max(0, Math.min(limit, order.length - offset)));
+        for (int i = offset; i < order.length && out.size() < limit; i++) {
+            int k = order[i];
+            ProbeRecord r = get(address(found.v6[k], found.hi[k], found.lo[k]));
+            if (r != null) { // forgotten since it was found
+                out.add(r);
+            }
+        }
+        return new Page(order.length, out);
+    }
+
+    /** Addresses gathered for {@link #page}: a flag and two longs each, ordered IPv4 first, then by value. */
+    private static final class Addresses {
+        boolean[] v6 = new boolean[64];
+        long[] hi = new long[64];
+        long[] lo = new long[64];
+        int size;
+
+        void add(boolean ipv6, long h, long l) {
+            if (size == lo.length) {
+                v6 = Arrays.copyOf(v6, size * 2);
+                hi = Arrays.copyOf(hi, size * 2);
+                lo = Arrays.copyOf(lo, size * 2);
+            }
+            v6[size] = ipv6;
+            hi[size] = h;
+            lo[size] = l;
+            size++;
+        }
+
+        int compare(int a, int b) {
+            if (v6[a] != v6[b]) {
+                return v6[a] ? 1 : -1;
+            }
+            int c = Long.compareUnsigned(hi[a], hi[b]);
+            return c != 0 ? c : Long.compareUnsigned(lo[a], lo[b]);
+        }
+    }
+
     /**
      * Calls {@code visitor} for every tracked address, under the lock of its stripe (so the visitor must be quick and
      * must not call this table): for figures computed over the whole table without copying it, such as metrics.
@@ -377,6 +435,14 @@ public final class ProbeTable {
             for (int s = 0; s < size; s++) {
                 if (prefix == null || (v6[s] ? prefix.containsIpv6(hi[s], lo[s]) : prefix.containsIpv4((int) lo[s]))) {
                     out.add(copy(s));
+                }
+            }
+        }
+
+        synchronized void addressesWithin(IpCidr prefix, Addresses out) {
+            for (int s = 0; s < size; s++) {
+                if (prefix == null || (v6[s] ? prefix.containsIpv6(hi[s], lo[s]) : prefix.containsIpv4((int) lo[s]))) {
+                    out.add(v6[s], hi[s], lo[s]);
                 }
             }
         }

@@ -139,6 +139,23 @@ class ProbeTableTest {
     }
 
     @Test
+    void aPageCopiesOnlyItsRecordsAndCountsEveryMatch() {
+        ProbeTable t = new ProbeTable(20_000, clock); // several stripes
+        for (int i = 9_999; i >= 0; i--) {
+            probe(t, Protocol.ICMP_ECHO, ip("10.0.0.0") + i, MONITOR);
+        }
+        IpCidr v6 = IpCidr.parse("fd00::7");
+        t.recordIpv6(Protocol.UDP, v6.high(), v6.low(), 0, 1, clock.currentTimeMillis());
+        ProbeTable.Page all = t.page(null, 9_998, 5);
+        assertEquals(10_001, all.matched());
+        assertEquals(List.of("10.0.39.14", "10.0.39.15", "fd00::7"), addresses(all.records()), "IPv4 first");
+        ProbeTable.Page some = t.page(IpCidr.parse("10.0.1.0/24"), 10, 3);
+        assertEquals(256, some.matched());
+        assertEquals(List.of("10.0.1.10", "10.0.1.11", "10.0.1.12"), addresses(some.records()));
+        assertEquals(0, t.page(IpCidr.parse("10.0.1.0/24"), 300, 3).records().size(), "past the end");
+    }
+
+    @Test
     void withinListsAPrefixInAddressOrder() {
         ProbeTable t = new ProbeTable(100, clock);
         for (String a : List.of("198.18.0.200", "198.18.0.3", "198.18.1.1", "198.18.0.20")) {

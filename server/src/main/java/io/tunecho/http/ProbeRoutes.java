@@ -42,18 +42,18 @@ final class ProbeRoutes {
         }
         int offset = ApiRoutes.intParam(query, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = ApiRoutes.intParam(query, "limit", 100_000, 1, 100_000);
-        List<ProbeRecord> records = probes == null ? List.of() : match == null ? probes.all()
-                : probes.within(match.subnet());
+        ProbeTable.Page page = probes == null ? new ProbeTable.Page(0, List.of())
+                : probes.page(match == null ? null : match.subnet(), offset, limit);
         HostTable t = context.control().current();
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("total", probes == null ? 0 : probes.size());
-        root.put("matched", records.size());
+        root.put("matched", page.matched());
         root.put("offset", offset);
         root.put("forgotten", probes == null ? 0 : probes.forgotten());
         root.put("max_addresses", probes == null ? 0 : probes.maxAddresses());
         ArrayNode list = root.putArray("probes");
-        for (int i = offset; i < records.size() && list.size() < limit; i++) {
-            list.add(json(records.get(i), t));
+        for (ProbeRecord r : page.records()) {
+            list.add(json(r, t));
         }
         return Response.json(HttpResponseStatus.OK, root);
     }

@@ -5,7 +5,6 @@ import io.tunecho.wire.IpCidr;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -81,21 +80,6 @@ public final class ProbeTable {
         boolean v6 = address.isIpv6();
         int h = hash(v6, address.high(), address.low());
         return stripe(h).get(v6, address.high(), address.low(), h);
-    }
-
-    /** Copies of the records of the addresses within {@code prefix}, ordered by address. */
-    public List<ProbeRecord> within(IpCidr prefix) {
-        List<ProbeRecord> out = new ArrayList<>();
-        for (Stripe s : stripes) {
-            s.copyWithin(prefix, out);
-        }
-        out.sort(BY_ADDRESS);
-        return out;
-    }
-
-    /** Copies of every record, ordered by address (IPv4 before IPv6). */
-    public List<ProbeRecord> all() {
-        return within(null);
     }
 
     /** One page of the addresses within a prefix: how many there are, and copies of the records of the page. */
@@ -206,15 +190,6 @@ public final class ProbeTable {
         return (int) (h >>> 32);
     }
 
-    private static final Comparator<ProbeRecord> BY_ADDRESS = (a, b) -> {
-        IpCidr x = a.address();
-        IpCidr y = b.address();
-        if (x.isIpv6() != y.isIpv6()) {
-            return x.isIpv6() ? 1 : -1;
-        }
-        int c = Long.compareUnsigned(x.high(), y.high());
-        return c != 0 ? c : Long.compareUnsigned(x.low(), y.low());
-    };
 
     private static IpCidr address(boolean v6, long hi, long lo) {
         return v6 ? IpCidr.ipv6(hi, lo, 128) : IpCidr.ipv4((int) lo, 32);
@@ -429,14 +404,6 @@ public final class ProbeTable {
         synchronized ProbeRecord get(boolean isV6, long h64, long l64, int hash) {
             int slot = find(isV6, h64, l64, hash);
             return slot < 0 ? null : copy(slot);
-        }
-
-        synchronized void copyWithin(IpCidr prefix, List<ProbeRecord> out) {
-            for (int s = 0; s < size; s++) {
-                if (prefix == null || (v6[s] ? prefix.containsIpv6(hi[s], lo[s]) : prefix.containsIpv4((int) lo[s]))) {
-                    out.add(copy(s));
-                }
-            }
         }
 
         synchronized void addressesWithin(IpCidr prefix, Addresses out) {

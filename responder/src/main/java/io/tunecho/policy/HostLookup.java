@@ -63,6 +63,8 @@ public final class HostLookup extends PacketHandler {
     private final Refusals refusals;
     private final PathErrors errors;
     private final ProbeTable probes;
+    /** The view that tells a TCP SYN from other segments, reused for every packet. */
+    private final TcpSegment tcp = new TcpSegment();
 
     /** @param probes where the probes to answered addresses are recorded, or {@code null}: not tracked */
     public HostLookup(PacketCounters counters, PacketContext packet, Supplier<HostTable> hosts, Clock clock,
@@ -276,11 +278,9 @@ public final class HostLookup extends PacketHandler {
                     ? ProbeTable.Protocol.ICMP_ECHO : null;
         }
         if (protocol == TcpSegment.PROTOCOL) {
-            if (ip.upperLayerLength() <= TcpSegment.Field.FLAGS) {
-                return null;
-            }
-            int flags = ip.buffer().getUnsignedByte(ip.upperLayerOffset() + TcpSegment.Field.FLAGS);
-            return (flags & (TcpSegment.SYN | TcpSegment.ACK)) == TcpSegment.SYN ? ProbeTable.Protocol.TCP_SYN : null;
+            TcpSegment t = tcp.wrapPayloadOf(ip);
+            return t.hasHeader() && (t.flags() & (TcpSegment.SYN | TcpSegment.ACK)) == TcpSegment.SYN
+                    ? ProbeTable.Protocol.TCP_SYN : null;
         }
         return protocol == UdpDatagram.PROTOCOL ? ProbeTable.Protocol.UDP : null;
     }

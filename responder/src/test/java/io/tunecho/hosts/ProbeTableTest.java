@@ -27,6 +27,10 @@ class ProbeTableTest {
         return IpCidr.parse(text).ipv4Address();
     }
 
+    private static List<ProbeRecord> within(ProbeTable t, IpCidr prefix) {
+        return t.page(prefix, 0, Integer.MAX_VALUE).records();
+    }
+
     private void probe(ProbeTable t, Protocol p, int dst, int src) {
         t.recordIpv4(p, dst, src, clock.currentTimeMillis());
     }
@@ -118,7 +122,7 @@ class ProbeTableTest {
             assertNotNull(t.get(IpCidr.ipv4(0x0A000000 + i, 32)), "address " + i);
         }
         assertNull(t.get(IpCidr.ipv4(0x0A000000, 32)));
-        assertEquals(t.size(), t.all().size());
+        assertEquals(t.size(), t.page(null, 0, Integer.MAX_VALUE).records().size());
     }
 
     @Test
@@ -165,12 +169,12 @@ class ProbeTableTest {
             IpCidr x = IpCidr.parse(a);
             t.recordIpv6(Protocol.UDP, x.high(), x.low(), 0, 1, clock.currentTimeMillis());
         }
-        assertEquals(List.of("198.18.0.3", "198.18.0.20", "198.18.0.200"), addresses(t.within(
+        assertEquals(List.of("198.18.0.3", "198.18.0.20", "198.18.0.200"), addresses(within(t,
                 IpCidr.parse("198.18.0.0/24"))));
         assertEquals(List.of("198.18.0.3", "198.18.0.20", "198.18.0.200", "198.18.1.1", "fd00::3", "fd00::20"),
-                addresses(t.all()), "IPv4 before IPv6, each by address");
-        assertEquals(List.of("fd00::3", "fd00::20"), addresses(t.within(IpCidr.parse("::/0"))));
-        assertEquals(List.of(), addresses(t.within(IpCidr.parse("10.0.0.0/8"))));
+                addresses(t.page(null, 0, Integer.MAX_VALUE).records()), "IPv4 before IPv6, each by address");
+        assertEquals(List.of("fd00::3", "fd00::20"), addresses(within(t, IpCidr.parse("::/0"))));
+        assertEquals(List.of(), addresses(within(t, IpCidr.parse("10.0.0.0/8"))));
     }
 
     private static List<String> addresses(List<ProbeRecord> records) {
@@ -220,7 +224,7 @@ class ProbeTableTest {
         }
         go.countDown();
         while (threads[0].isAlive() || threads[1].isAlive()) {
-            for (ProbeRecord r : t.within(IpCidr.parse("10.0.0.0/24"))) { // readers meanwhile see whole records
+            for (ProbeRecord r : t.page(IpCidr.parse("10.0.0.0/24"), 0, Integer.MAX_VALUE).records()) { // readers meanwhile see whole records
                 assertEquals(r.probes(), r.byProtocol().get(Protocol.ICMP_ECHO).probes(), r.toString());
             }
         }

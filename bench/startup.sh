@@ -6,6 +6,8 @@
 #   bench/configs/hosts10k.sh > /tmp/hosts10k.yaml && bench/startup.sh 8 /tmp/hosts10k.yaml 10.10.0.1
 #   TUNECHO_JAR=/tmp/other.jar bench/startup.sh ...   # another build (default: target/tunecho.jar)
 #   TUNECHO_JAR="/tmp/a.jar /tmp/b.jar" bench/startup.sh ...   # builds side by side, taking turns in every round
+#   TUNECHO_JAR="/tmp/f409634.jar ./tunecho" bench/startup.sh ... # a name not ending in .jar is run as a command
+#                                                                  # (the launcher: its options, its class archive)
 #   STARTUP_CPUS=0,1 bench/startup.sh ...              # other CPUs for tunecho (default 0; empty: unpinned)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +24,10 @@ JARS=(${TUNECHO_JAR:-target/tunecho.jar})
 measure() { # jar name address options...: prints the ms from exec to the first reply
   local jar=$1 name=$2 address=$3 t0 now pid; shift 3
   [ ${#JARS[@]} -eq 1 ] || name="$(basename "$jar" .jar) $name"
+  local run=(java -jar "$jar")
+  [[ $jar == *.jar ]] || run=(env -u TUNECHO_JAR "$jar")
   t0=$(date +%s%N)
-  ${CPUS:+taskset -c "$CPUS"} java -jar "$jar" "$@" --interface tunstart --address 10.77.0.1/24 >"$OUT" 2>&1 &
+  ${CPUS:+taskset -c "$CPUS"} "${run[@]}" "$@" --interface tunstart --address 10.77.0.1/24 >"$OUT" 2>&1 &
   pid=$!
   until ping -n -q -c 1 -W 0.05 "$address" >/dev/null 2>&1; do
     kill -0 $pid 2>/dev/null || { echo "$name: tunecho exited: $(tail -1 "$OUT")" >&2; exit 1; }

@@ -25,7 +25,8 @@ public final class Behaviour {
     private final PortSet tcpOpen;
     private final boolean drops;
     private final boolean shapes;
-    private final IpCidr[] hops;
+    private final Hop[] hops;
+    private final boolean limitsRate;
 
     /**
      * @param settings every setting with a {@link HostSetting#builtIn()} set (the built-in defaults under the layers)
@@ -43,17 +44,18 @@ public final class Behaviour {
         this.rate = settings.get(HostSetting.RATE);
         this.state = settings.get(HostSetting.STATE);
         this.gateway = settings.get(HostSetting.GATEWAY);
-        List<IpCidr> hops = settings.get(HostSetting.HOPS);
-        this.hops = hops == null ? NO_HOPS : hops.toArray(new IpCidr[0]);
+        List<Hop> hops = settings.get(HostSetting.HOPS);
+        this.hops = hops == null ? NO_HOPS : hops.toArray(new Hop[0]);
         this.tcpOpen = settings.get(HostSetting.TCP);
         this.drops = state != HostState.UP || !loss.isNone();
-        this.shapes = delay > 0 || jitter > 0 || duplicate > 0 || corrupt > 0 || rate > 0;
+        this.limitsRate = rate != Double.POSITIVE_INFINITY;
+        this.shapes = delay > 0 || jitter > 0 || duplicate > 0 || corrupt > 0 || limitsRate;
     }
 
-    private static final IpCidr[] NO_HOPS = new IpCidr[0];
+    private static final Hop[] NO_HOPS = new Hop[0];
 
-    /** The virtual routers in front of the host, nearest first; empty when it is on the interface's link. */
-    public IpCidr[] hops() {
+    /** The hops in front of the host, nearest first; empty when it is on the interface's link. Not to be changed. */
+    public Hop[] hops() {
         return hops;
     }
 
@@ -90,9 +92,14 @@ public final class Behaviour {
         return corrupt;
     }
 
-    /** Replies per second at most; 0: no limit. */
+    /** Replies per second at most (0: none at all); meaningful when {@link #limitsRate()}. */
     public double rate() {
         return rate;
+    }
+
+    /** Whether the replies are limited to {@link #rate()} per second (else there is no limit). */
+    public boolean limitsRate() {
+        return limitsRate;
     }
 
     public HostState state() {

@@ -39,14 +39,14 @@ public final class HostSetting<T> {
     public static final HostSetting<Double> DUPLICATE = define("duplicate", 0.0, LossModel::percent);
     /** The probability that a byte of a reply's data is altered. */
     public static final HostSetting<Double> CORRUPT = define("corrupt", 0.0, LossModel::percent);
-    /** Replies per second at most; 0: no limit. */
-    public static final HostSetting<Double> RATE = define("rate", 0.0,
-            r -> r == Math.rint(r) ? Long.toString(r.longValue()) : r.toString());
+    /** Replies per second at most; 0: none at all; +infinity (written none): no limit. */
+    public static final HostSetting<Double> RATE = define("rate", Double.POSITIVE_INFINITY,
+            r -> r.isInfinite() ? "none" : r == Math.rint(r) ? Long.toString(r.longValue()) : r.toString());
     /** Who reports the host unreachable; none: the table's default gateway. */
     public static final HostSetting<IpCidr> GATEWAY = define("gateway", null, IpCidr::addressText);
-    /** The virtual routers in front of the host, nearest first (single addresses); none: on the link. */
-    public static final HostSetting<List<IpCidr>> HOPS = define("hops", null,
-            hops -> hops.stream().map(IpCidr::addressText).collect(Collectors.joining(", ", "[", "]")));
+    /** The hops in front of the host, nearest first (each a router or a choice of routers); none: on the link. */
+    public static final HostSetting<List<Hop>> HOPS = define("hops", null,
+            hops -> hops.stream().map(Hop::toString).collect(Collectors.joining(", ", "[", "]")));
     /** The TCP ports that complete a handshake; every other port answers a SYN with a reset. */
     public static final HostSetting<PortSet> TCP = define("tcp", PortSet.NONE, open -> "{open: " + open + "}");
     /** Steps of other settings over time; none: the settings hold. */

@@ -133,8 +133,8 @@ public final class HostTable {
     }
 
     /**
-     * The virtual routers named in {@code hops}: each is a host too, so an address that no entry answers gets an
-     * entry of its own (the default profile); a hop must be of its host's IP version.
+     * The virtual routers named in {@code hops} (every router of every choice): each is a host too, so an address that
+     * no entry answers gets an entry of its own (the default profile); a hop must be of its host's IP version.
      */
     private static void addHops(Map<IpCidr, HostEntry> byMatch, HostSettings defaults, Map<IpCidr, HostEntry> carried,
             long now) {
@@ -162,12 +162,14 @@ public final class HostTable {
     }
 
     private static void collectHops(HostEntry e, Behaviour b, Map<IpCidr, String> hops) {
-        for (IpCidr hop : b.hops()) {
-            if (hop.isIpv6() != e.match().isIpv6()) {
-                throw new IllegalArgumentException(e.source() + ": hop " + hop.addressText() + " of " + e.match()
-                        + " is of the other IP version");
+        for (Hop hop : b.hops()) {
+            for (IpCidr router : hop.routers()) {
+                if (router.isIpv6() != e.match().isIpv6()) {
+                    throw new IllegalArgumentException(e.source() + ": hop " + router.addressText() + " of "
+                            + e.match() + " is of the other IP version");
+                }
+                hops.putIfAbsent(router.address(), "hop of " + e.match());
             }
-            hops.putIfAbsent(hop.address(), "hop of " + e.match());
         }
     }
 

@@ -8,6 +8,7 @@ import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.hosts.HostState;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.Hop;
 import io.tunecho.hosts.ProbeTable;
 import io.tunecho.ip.IcmpErrorLimit;
 import io.tunecho.packet.DropReason;
@@ -77,7 +78,7 @@ public final class HostLookup extends PacketHandler {
         this.clock = clock;
         this.errorLimit = errorLimit;
         this.limits = new ReplyLimits(clock, limitPerSecond, limitPerSource, states);
-        this.routers = new VirtualRouters(clock, random);
+        this.routers = new VirtualRouters(packet, clock, random);
         this.refusals = new Refusals(clock, random, states);
         this.errors = new PathErrors(packet, random.nextInt(1 << 16));
     }
@@ -147,8 +148,8 @@ public final class HostLookup extends PacketHandler {
             return;
         }
         Behaviour b = entry.isTimed() ? entry.behaviourAt(clock.nanoTime(), offset) : entry.baseBehaviour();
-        IpCidr[] hops = b.hops();
-        packet.path(hops, 0, 0);
+        Hop[] hops = b.hops();
+        packet.path(routers.taken(), 0, 0);
         if (hops.length > 0 && endedOnTheWay(ctx, buf, table, hops)) {
             return;
         }
@@ -161,28 +162,29 @@ public final class HostLookup extends PacketHandler {
             drop(refused, buf);
             return;
         }
-        packet.path(hops, hops.length, packet.pathDelayNanos());
+        packet.path(routers.taken(), hops.length, packet.pathDelayNanos());
         packet.answeredBy(entry, b, Math.max(1, b.ttl() - hops.length)); // each router on the way back takes one
         pass(ctx, buf);
     }
 
     /**
      * Crosses the {@linkplain VirtualRouters virtual routers} in front of the host; returns whether the packet ended
-     * on the way (consumed here). When it did not, the path's delay is in the {@link PacketContext}.
+     * on the way (consumed here). When it did not, the path's delay is in the {@link PacketContext}, and the routers
+     * it took in {@link VirtualRouters#taken()}.
      */
-    private boolean endedOnTheWay(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, IpCidr[] hops) {
+    private boolean endedOnTheWay(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, Hop[] hops) {
         boolean v6 = packet.isIpv6();
         int ttl = v6 ? packet.ipv6().hopLimit() : packet.ipv4().ttl();
         switch (routers.cross(table, hops, v6, ttl)) {
             case REACHED:
-                packet.path(hops, 0, routers.delayNanos());
+                packet.path(routers.taken(), 0, routers.delayNanos());
                 return false;
             case DOWN:
                 drop(DropReason.PATH_DOWN, buf);
                 return true;
             default:
                 int k = routers.hop();
-                timeExceeded(ctx, buf, routers.router(), routers.routerBehaviour(), hops[k], k, ttl - k,
+                timeExceeded(ctx, buf, routers.router(), routers.routerBehaviour(), routers.taken()[k], k, ttl - k,
                         routers.delayNanos());
                 return true;
         }

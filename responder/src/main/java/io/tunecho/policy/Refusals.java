@@ -47,7 +47,8 @@ final class Refusals {
 
     /**
      * Why the router at {@code key} does not send the ICMP error it should, or {@code null} when it sends it: its
-     * loss (independent: a router's bursts are not remembered) and its rate.
+     * loss (independent: a router's bursts are not remembered) and its rate (0: a router that forwards but never
+     * answers, as routers that drop their own ICMP).
      */
     DropReason ofRouter(HostEntry router, Behaviour rb, long key) {
         if (!rb.loss().isNone() && (rb.loss().decide(false, random) & 1) != 0) {
@@ -67,8 +68,9 @@ final class Refusals {
         return (decision & 1) != 0;
     }
 
+    /** Over the address's rate: a token bucket per address, or every request when the rate is 0 (answers nothing). */
     private boolean overRate(HostEntry entry, Behaviour b, long key) {
-        if (b.rate() <= 0 || states.takeToken(states.slot(key), b.rate(), clock.nanoTime())) {
+        if (!b.limitsRate() || b.rate() > 0 && states.takeToken(states.slot(key), b.rate(), clock.nanoTime())) {
             return false;
         }
         entry.counters().drop(HostCounters.Drop.RATE);

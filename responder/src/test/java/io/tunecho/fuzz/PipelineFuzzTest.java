@@ -13,6 +13,7 @@ import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
 import io.tunecho.hosts.HostTable;
+import io.tunecho.hosts.Hop;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.wire.IcmpMessage;
@@ -58,11 +59,11 @@ class PipelineFuzzTest {
                         new HostSpec(IpCidr.parse("198.18.0.21"), null,
                                 HostSettings.of(HostSetting.STATE, HostState.UNREACHABLE), 0, "fuzz"),
                         new HostSpec(IpCidr.parse("198.18.0.30"), null, HostSettings.builder()
-                                .set(HostSetting.HOPS,
-                                        List.of(IpCidr.parse("198.18.0.200"), IpCidr.parse("198.18.0.201")))
+                                .set(HostSetting.HOPS, List.of(Hop.of(IpCidr.parse("198.18.0.200")),
+                                        Hop.of(IpCidr.parse("198.18.0.201"))))
                                 .set(HostSetting.TTL, 128).build(), 0, "fuzz"),
                         new HostSpec(IpCidr.parse("fd00:198:18::30"), null, HostSettings.builder()
-                                .set(HostSetting.HOPS, List.of(IpCidr.parse("fd00:198:18::fe"))).build(), 0,
+                                .set(HostSetting.HOPS, List.of(Hop.of(IpCidr.parse("fd00:198:18::fe")))).build(), 0,
                                 "fuzz"))),
                 null, Clock.SYSTEM);
         counters = new PacketCounters();

@@ -30,7 +30,7 @@ class HostSettingsTest {
     void theBuiltInDefaultsAreLinuxs() {
         HostSettings d = HostSettings.BUILT_IN;
         assertEquals(Map.of("state", "up", "ttl", "64", "delay", "0s", "jitter", "0s", "distribution", "normal",
-                "reorder", "false", "loss", "0%", "duplicate", "0%", "corrupt", "0%", "rate", "0"),
+                "reorder", "false", "loss", "0%", "duplicate", "0%", "corrupt", "0%", "rate", "none"),
                 Map.copyOf(withoutTcp(d.describe())));
         assertEquals(PortSet.NONE, d.get(HostSetting.TCP));
         assertNull(d.get(HostSetting.GATEWAY), "the table's default gateway");
@@ -69,23 +69,31 @@ class HostSettingsTest {
                 .set(HostSetting.DUPLICATE, 0.005)
                 .set(HostSetting.RATE, 0.5)
                 .set(HostSetting.GATEWAY, IpCidr.parse("198.18.0.253"))
-                .set(HostSetting.HOPS, List.of(IpCidr.parse("198.18.71.1"), IpCidr.parse("198.18.71.2")))
+                .set(HostSetting.HOPS, List.of(Hop.of(IpCidr.parse("198.18.71.1")),
+                        Hop.of(IpCidr.parse("198.18.71.2"))))
                 .set(HostSetting.TCP, PortSet.of(22, 80))
                 .build();
         assertEquals("{state=unreachable, jitter=1.5ms, loss={p: 2%, r: 40%}, duplicate=0.5%, rate=0.5, "
                 + "gateway=198.18.0.253, hops=[198.18.71.1, 198.18.71.2], tcp={open: [22, 80]}}", s.toString());
         assertEquals("10", HostSettings.of(HostSetting.RATE, 10.0).describe().get("rate"));
+        assertEquals("0", HostSettings.of(HostSetting.RATE, 0.0).describe().get("rate"));
+        assertEquals("none", HostSettings.of(HostSetting.RATE, Double.POSITIVE_INFINITY).describe().get("rate"));
+        List<Hop> choice = List.of(Hop.of(IpCidr.parse("198.18.71.1")),
+                new Hop(List.of(IpCidr.parse("198.18.72.1"), IpCidr.parse("198.18.72.2")), HopChoice.PACKET));
+        assertEquals("[198.18.71.1, {any: [198.18.72.1, 198.18.72.2], by: packet}]",
+                HostSettings.of(HostSetting.HOPS, choice).describe().get("hops"));
     }
 
     @Test
     void settingsAreImmutableAndEqualByValue() {
-        List<IpCidr> hops = new ArrayList<>(List.of(IpCidr.parse("198.18.71.1")));
+        List<Hop> hops = new ArrayList<>(List.of(Hop.of(IpCidr.parse("198.18.71.1"))));
         HostSettings.Builder b = HostSettings.builder().set(HostSetting.HOPS, hops);
         HostSettings s = b.build();
-        hops.add(IpCidr.parse("198.18.71.2"));
+        hops.add(Hop.of(IpCidr.parse("198.18.71.2")));
         b.set(HostSetting.TTL, 1);
-        assertEquals(HostSettings.of(HostSetting.HOPS, List.of(IpCidr.parse("198.18.71.1"))), s);
-        assertEquals(HostSettings.of(HostSetting.HOPS, List.of(IpCidr.parse("198.18.71.1"))).hashCode(), s.hashCode());
+        assertEquals(HostSettings.of(HostSetting.HOPS, List.of(Hop.of(IpCidr.parse("198.18.71.1")))), s);
+        assertEquals(HostSettings.of(HostSetting.HOPS, List.of(Hop.of(IpCidr.parse("198.18.71.1")))).hashCode(),
+                s.hashCode());
         assertNotEquals(s, b.build());
         assertEquals(s, b.set(HostSetting.TTL, null).build(), "null unsets");
     }

@@ -5,6 +5,8 @@ import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
 import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
+import io.tunecho.hosts.Hop;
+import io.tunecho.hosts.HopChoice;
 import io.tunecho.hosts.JitterDistribution;
 import io.tunecho.hosts.LossModel;
 import io.tunecho.hosts.PortSet;
@@ -47,6 +49,12 @@ public final class HostKeys {
             "a probability (0.2 or 20%), or {p: P, r: R} for loss in bursts", HostKeys::readLoss);
     private static final ValueType<PortSet> TCP = ValueType.ofTree("{open: [PORT, ...]} with ports 1..65535",
             HostKeys::readTcp);
+    private static final ValueType<IpCidr> ROUTER = ValueTypes.address();
+    private static final ValueType<HopChoice> HOP_CHOICE = ValueTypes.choice(HopChoice.class);
+    private static final ValueType<List<Hop>> HOPS = ValueType.ofTree("a list of hops, nearest first, each an "
+            + "address or {any: [ADDRESS, ...], by: flow|packet|destination}", HostKeys::readHops);
+    private static final ValueType<Double> RATE = ValueType.of("replies per second such as 10 or 0.5, 0 (answers "
+            + "nothing) or none (no limit)", HostKeys::parseRate, HostSetting.RATE::format);
     private static final ValueType<TimelineSpec> TIMELINE = ValueType.ofTree(
             "{repeat: true|false, steps: [{for: DURATION, SETTINGS...}, ...]}", HostKeys::readTimeline);
 
@@ -61,9 +69,9 @@ public final class HostKeys {
             new Key<>(HostSetting.LOSS, LOSS),
             new Key<>(HostSetting.DUPLICATE, PROBABILITY),
             new Key<>(HostSetting.CORRUPT, PROBABILITY),
-            new Key<>(HostSetting.RATE, ValueTypes.rate()),
+            new Key<>(HostSetting.RATE, RATE),
             new Key<>(HostSetting.GATEWAY, ValueTypes.address()),
-            new Key<>(HostSetting.HOPS, ValueTypes.listOf(ValueTypes.address())),
+            new Key<>(HostSetting.HOPS, HOPS),
             new Key<>(HostSetting.TCP, TCP),
             new Key<>(HostSetting.TIMELINE, TIMELINE));
 
@@ -103,6 +111,76 @@ public final class HostKeys {
             }
         }
         return LossModel.independent(PROBABILITY.read(node, label));
+    }
+
+    /**
+     * A host's rate: replies per second, or 0 (it answers nothing: a router that forwards but drops its own ICMP), or
+     * none (no limit, lifting a lower layer's).
+     */
+    private static double parseRate(String text) {
+        String t = text.trim();
+        if (t.equals("none")) {
+            return Double.POSITIVE_INFINITY;
+        }
+        String n = t.endsWith("/s") ? t.substring(0, t.length() - 2).trim() : t;
+        double v;
+        try {
+            v = Double.parseDouble(n);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + t + "' is not a rate; give " + RATE.describe());
+        }
+        if (!(v >= 0 && v <= 1e9)) {
+            throw new IllegalArgumentException("'" + t + "' is out of range; give " + RATE.describe());
+        }
+        return v;
+    }
+
+    /** {@code hops}: a list of hops (a single hop alone is a list of one; nothing: on the link). */
+    private static List<Hop> readHops(ConfigNode node, String label) throws ConfigException {
+        if (node instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) node).isNull()) {
+            return List.of();
+        }
+        if (!(node instanceof ConfigNode.Sequence)) {
+            return List.of(readHop(node, label));
+        }
+        List<ConfigNode> items = ((ConfigNode.Sequence) node).items();
+        List<Hop> hops = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            hops.add(readHop(items.get(i), label + "[" + i + "]"));
+        }
+        return List.copyOf(hops);
+    }
+
+    /** One hop: a router's address, or {@code {any: [ADDRESS, ...], by: CHOICE}} (by: flow when left out). */
+    private static Hop readHop(ConfigNode node, String label) throws ConfigException {
+        if (node instanceof ConfigNode.Scalar) {
+            return Hop.of(ROUTER.read(node, label));
+        }
+        if (!(node instanceof ConfigNode.Mapping)) {
+            throw new ConfigException(node.where() + label + " must be an address or {any: [ADDRESS, ...], by: "
+                    + "flow|packet|destination}, not " + node.kind(), label);
+        }
+        ConfigNode.Mapping m = (ConfigNode.Mapping) node;
+        checkKeys(m, label, List.of("any", "by"));
+        ConfigNode any = required(m, "any", label);
+        String anyLabel = label + ".any";
+        List<ConfigNode> items = any instanceof ConfigNode.Sequence ? ((ConfigNode.Sequence) any).items() : List.of();
+        if (items.isEmpty()) {
+            throw new ConfigException(any.where() + anyLabel + " must be a list of one or more router addresses",
+                    anyLabel);
+        }
+        List<IpCidr> routers = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            IpCidr router = ROUTER.read(items.get(i), anyLabel + "[" + i + "]");
+            if (routers.contains(router)) {
+                throw new ConfigException(items.get(i).where() + anyLabel + " lists " + router.addressText()
+                        + " twice", anyLabel);
+            }
+            routers.add(router);
+        }
+        HopChoice by = m.entries().containsKey("by") ? HOP_CHOICE.read(m.entries().get("by"), label + ".by")
+                : HopChoice.FLOW;
+        return new Hop(routers, by);
     }
 
     private static PortSet readTcp(ConfigNode node, String label) throws ConfigException {

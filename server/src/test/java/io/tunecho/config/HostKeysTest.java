@@ -31,7 +31,7 @@ class HostKeysTest {
             entry("corrupt", "0.5%"),
             entry("rate", "2.5"),
             entry("gateway", "198.18.0.253"),
-            entry("hops", "[198.18.71.1, 198.18.71.2]"),
+            entry("hops", "[198.18.71.1, {any: [198.18.72.1, 198.18.72.2], by: packet}, 198.18.73.1]"),
             entry("tcp", "{open: [22, 80, 443]}"),
             entry("timeline", "{repeat: true, steps: [{for: 4s, state: up}, {for: 2s, state: down, delay: 5ms}]}"));
 

@@ -116,7 +116,7 @@ class HostsConfigTest {
         assertTrue(error("profiles:\n  a: { delay: 10 }\n").contains("profiles.a.delay '10' is not a duration"));
         assertTrue(error("profiles:\n  a: { delay: 10 parsecs }\n").contains("unknown unit 'parsecs'"));
         assertTrue(error("profiles:\n  a: { state: asleep }\n").contains("give up, down or unreachable"));
-        assertTrue(error("profiles:\n  a: { rate: 0 }\n").contains("profiles.a.rate '0' is out of range"));
+        assertTrue(error("profiles:\n  a: { rate: -1 }\n").contains("profiles.a.rate '-1' is out of range"));
         assertTrue(error("profiles:\n  a: { loss: { p: 10% } }\n").contains("profiles.a.loss needs 'r'"));
         assertTrue(error("hosts:\n  - { profile: a }\n").contains("hosts[0] needs 'match'"));
         assertTrue(error("hosts:\n  - { match: 198.18.0.9, stagger: 1s }\n").contains("single address"));

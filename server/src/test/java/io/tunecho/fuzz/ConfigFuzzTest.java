@@ -70,7 +70,8 @@ class ConfigFuzzTest {
     }
 
     private static final String[] KEYS = {"state", "ttl", "delay", "jitter", "distribution", "reorder", "loss", "p",
-        "r", "duplicate", "corrupt", "rate", "gateway", "hops", "timeline", "repeat", "steps", "for", "profile", "x"};
+        "r", "duplicate", "corrupt", "rate", "gateway", "hops", "any", "by", "timeline", "repeat", "steps", "for",
+        "profile", "x"};
 
     private static ConfigNode node(FuzzedDataProvider data, int depth) {
         int kind = depth > 3 ? 0 : data.consumeInt(0, 2);

@@ -21,11 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ApiBodyFuzzTest {
     private static final String[] KEYS = {"state", "ttl", "delay", "jitter", "distribution", "reorder", "loss", "p",
-        "r", "duplicate", "corrupt", "rate", "gateway", "hops", "tcp", "open", "timeline", "repeat", "steps", "for",
-        "profile", "x"};
+        "r", "duplicate", "corrupt", "rate", "gateway", "hops", "any", "by", "tcp", "open", "timeline", "repeat",
+        "steps", "for", "profile", "x"};
     private static final String[] VALUES = {"\"down\"", "\"up\"", "\"unreachable\"", "64", "0", "-1", "256",
         "\"10ms\"", "\"1s\"", "\"5%\"", "0.5", "1e309", "true", "null", "[]", "{}", "\"198.18.0.1\"", "[22, 80]",
-        "\"\\u0000\"", "\"\\n\"", "\"" + "9".repeat(40) + "\""};
+        "\"flow\"", "\"none\"", "\"\\u0000\"", "\"\\n\"", "\"" + "9".repeat(40) + "\""};
 
     @FuzzTest(maxDuration = "15s")
     void putBody(FuzzedDataProvider data) {

@@ -164,6 +164,24 @@ class HostsRoutesTest {
     }
 
     @Test
+    void putSetsHopsWithAChoiceWhoseRoutersAllAnswer() {
+        AdminClient.Answer put = client.send(HttpMethod.PUT, "/api/hosts/198.18.0.70",
+                "{\"hops\": [\"198.18.0.200\", {\"any\": [\"198.18.0.201\", \"198.18.0.202\"], \"by\": \"packet\"}]}");
+        assertEquals(200, put.status(), put.body());
+        JsonNode got = client.get("/api/hosts/198.18.0.70").json();
+        assertEquals("[198.18.0.200, {any: [198.18.0.201, 198.18.0.202], by: packet}]",
+                got.get("override").get("settings").get("hops").asText());
+        for (String router : List.of("198.18.0.200", "198.18.0.201", "198.18.0.202")) {
+            assertTrue(fixture.control.current().lookupIpv4(IpCidr.parse(router).ipv4Address()).isHost(), router);
+        }
+        AdminClient.Answer empty = client.send(HttpMethod.PUT, "/api/hosts/198.18.0.70",
+                "{\"hops\": [{\"any\": []}]}");
+        assertEquals(400, empty.status());
+        assertEquals("hops[0].any", empty.field());
+        assertTrue(empty.error().contains("hops[0].any must be a list of one or more router addresses"), empty.error());
+    }
+
+    @Test
     void putOfAPrefixForAWhileExpires() {
         AdminClient.Answer put = client.send(HttpMethod.PUT, "/api/hosts/198.18.0.64%2F27",
                 "{\"ttl\": 200, \"for\": \"1h\"}");

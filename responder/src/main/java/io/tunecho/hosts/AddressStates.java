@@ -3,8 +3,8 @@ package io.tunecho.hosts;
 import java.util.Arrays;
 
 /**
- * What one channel remembers about the addresses it answers for: whether each is in a loss burst, and its rate
- * limit's token bucket. Kept per channel (one event loop, so without locks or contention) in a fixed-size
+ * What one channel remembers about the addresses it answers for: whether each is in a loss burst, its rate
+ * limit's token bucket, and its position in a replayed {@link DelayTrace}. Kept per channel (one event loop, so without locks or contention) in a fixed-size
  * open-addressing table of primitives: nothing is allocated per packet, and memory does not grow with the number
  * of addresses a {@code /16} entry covers. When the table is full, the least recently used of the few slots an
  * address may take is given to it (its state starts afresh): with {@value #CAPACITY} slots that takes more
@@ -21,6 +21,7 @@ public final class AddressStates {
     private boolean[] inBurst;
     private double[] tokens;
     private long[] refilled;
+    private int[] positions;
     private long tick;
 
     /** The key of an IPv4 address. */
@@ -70,6 +71,7 @@ public final class AddressStates {
         inBurst[victim] = false;
         tokens[victim] = Double.NaN; // a full bucket, filled on first use
         refilled[victim] = 0;
+        positions[victim] = 0;
         return victim;
     }
 
@@ -80,6 +82,7 @@ public final class AddressStates {
         inBurst = new boolean[CAPACITY];
         tokens = new double[CAPACITY];
         refilled = new long[CAPACITY];
+        positions = new int[CAPACITY];
     }
 
     public boolean inBurst(int slot) {
@@ -111,5 +114,15 @@ public final class AddressStates {
         boolean taken = t >= 1;
         tokens[slot] = taken ? t - 1 : t;
         return taken;
+    }
+
+    /**
+     * The address's position in a trace of {@code length} values, moved on by one: 0 for a slot just claimed, then
+     * 1, 2, ..., and after {@code length - 1} back to 0.
+     */
+    public int nextPosition(int slot, int length) {
+        int p = positions[slot];
+        positions[slot] = p + 1 >= length ? 0 : p + 1;
+        return p >= length ? 0 : p;
     }
 }

@@ -59,6 +59,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private final IcmpMessage replyIcmp = new IcmpMessage();
     private final long[] flowKeys = new long[FLOWS];
     private final long[] flowDeadlines = new long[FLOWS];
+    private final TraceReplay delays;
     private DelayQueue queue;
     /** Set for the earliest reply's time less the lead. */
     private final DeadlineTimer timer;
@@ -82,6 +83,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         this.random = random;
         this.maxDelayed = maxDelayed;
         this.timer = new DeadlineTimer(clock, this::releaseDue);
+        this.delays = new TraceReplay(random);
     }
 
     @Override
@@ -106,7 +108,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         }
         boolean duplicate = b.duplicate() > 0 && random.nextDouble() < b.duplicate();
         long now = clock.nanoTime();
-        long deadline = now + b.sampleDelayNanos(random) + pathDelay;
+        long deadline = now + delays.delayNanos(b, kind, packet.hostKey()) + pathDelay;
         if (!b.reorder()) {
             deadline = notBefore(flowKey(reply), deadline);
         }

@@ -52,7 +52,7 @@ public enum JitterDistribution {
 
         @Override
         public long delayNanos(long delay, double spread, RandomGenerator random) {
-            return (long) (delay * Math.exp(spread * random.nextGaussian()));
+            return (long) (delay * Math.exp(spread * sample(random)));
         }
     };
 

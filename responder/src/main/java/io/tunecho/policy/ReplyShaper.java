@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import java.util.random.RandomGenerator;
 
 /**
- * Sends replies the way their host's behaviour says: at once, or after a delay with jitter; now and then twice
+ * Sends replies the way their host's behaviour says: at once, or after a delay with jitter (or a replayed trace's
+ * next value, {@link TraceReplay}); now and then twice
  * ({@code duplicate}) or with a payload byte altered ({@code corrupt}, with a checksum that still holds, so that the
  * prober sees the data differ rather than a loss). An outbound stage: it sees every reply and ICMP error the stages
  * after it write, with the host entry and behaviour that {@link HostLookup} put into the {@link PacketContext}, and

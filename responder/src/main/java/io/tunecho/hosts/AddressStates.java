@@ -3,8 +3,8 @@ package io.tunecho.hosts;
 import java.util.Arrays;
 
 /**
- * What one channel remembers about the addresses it answers for: whether each is in a loss burst, its rate
- * limit's token bucket, and its position in a replayed {@link DelayTrace}. Kept per channel (one event loop, so without locks or contention) in a fixed-size
+ * What one channel remembers about the addresses it answers for: whether each is in a loss burst, and its rate
+ * limit's token bucket. Kept per channel (one event loop, so without locks or contention) in a fixed-size
  * open-addressing table of primitives: nothing is allocated per packet, and memory does not grow with the number
  * of addresses a {@code /16} entry covers. When the table is full, the least recently used of the few slots an
  * address may take is given to it (its state starts afresh): with {@value #CAPACITY} slots that takes more
@@ -117,8 +117,8 @@ public final class AddressStates {
     }
 
     /**
-     * The address's position in a trace of {@code length} values, moved on by one: 0 for a slot just claimed, then
-     * 1, 2, ..., and after {@code length - 1} back to 0.
+     * The address's position in a replayed {@link DelayTrace} of {@code length} values, moved on by one: 0 for a
+     * slot just claimed, then 1, 2, ..., and after {@code length - 1} back to 0.
      */
     public int nextPosition(int slot, int length) {
         int p = positions[slot];

@@ -53,7 +53,8 @@ class DelayModelsConfigTest {
 
     @Test
     void aLognormalHostWithoutAP99LongerThanItsDelayIsAnErrorNamingTheEntry() throws Exception {
-        TunechoConfig c = loadFile("hosts:\n  - { match: 198.18.0.10, delay: 5ms, p99: 2ms, distribution: lognormal }\n");
+        TunechoConfig c = loadFile(
+                "hosts:\n  - { match: 198.18.0.10, delay: 5ms, p99: 2ms, distribution: lognormal }\n");
         String m = assertThrows(IllegalArgumentException.class,
                 () -> HostTable.build(c.hostConfig(), null, Clock.SYSTEM)).getMessage();
         assertTrue(m.matches(".*lab\\.yaml:2: distribution: lognormal needs delay \\(its median\\) longer than 0 and "

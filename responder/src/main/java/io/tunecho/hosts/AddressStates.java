@@ -21,6 +21,7 @@ public final class AddressStates {
     private boolean[] inBurst;
     private double[] tokens;
     private long[] refilled;
+    private int[] positions;
     private long tick;
 
     /** The key of an IPv4 address. */
@@ -70,6 +71,7 @@ public final class AddressStates {
         inBurst[victim] = false;
         tokens[victim] = Double.NaN; // a full bucket, filled on first use
         refilled[victim] = 0;
+        positions[victim] = 0;
         return victim;
     }
 
@@ -80,6 +82,7 @@ public final class AddressStates {
         inBurst = new boolean[CAPACITY];
         tokens = new double[CAPACITY];
         refilled = new long[CAPACITY];
+        positions = new int[CAPACITY];
     }
 
     public boolean inBurst(int slot) {
@@ -111,5 +114,15 @@ public final class AddressStates {
         boolean taken = t >= 1;
         tokens[slot] = taken ? t - 1 : t;
         return taken;
+    }
+
+    /**
+     * The address's position in a replayed {@link DelayTrace} of {@code length} values, moved on by one: 0 for a
+     * slot just claimed, then 1, 2, ..., and after {@code length - 1} back to 0.
+     */
+    public int nextPosition(int slot, int length) {
+        int p = positions[slot];
+        positions[slot] = p + 1 >= length ? 0 : p + 1;
+        return p >= length ? 0 : p;
     }
 }

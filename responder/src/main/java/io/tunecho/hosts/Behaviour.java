@@ -27,6 +27,11 @@ public final class Behaviour {
     private final boolean shapes;
     private final Hop[] hops;
     private final boolean limitsRate;
+    // delay models: a lognormal's spread, a replayed trace
+    /** What {@link JitterDistribution#delayNanos} spreads the delay by: the jitter, or a lognormal's sigma. */
+    private final double spread;
+    private final long p99;
+    private final DelayTrace trace;
 
     /**
      * @param settings every setting with a {@link HostSetting#builtIn()} set (the built-in defaults under the layers)
@@ -47,9 +52,33 @@ public final class Behaviour {
         List<Hop> hops = settings.get(HostSetting.HOPS);
         this.hops = hops == null ? NO_HOPS : hops.toArray(new Hop[0]);
         this.tcpOpen = settings.get(HostSetting.TCP);
+        Long p99 = settings.get(HostSetting.P99);
+        this.p99 = p99 == null ? 0 : p99;
+        this.trace = settings.get(HostSetting.TRACE);
+        this.spread = distribution == JitterDistribution.LOGNORMAL ? lognormalSigma() : jitter;
         this.drops = state != HostState.UP || !loss.isNone();
         this.limitsRate = rate != Double.POSITIVE_INFINITY;
-        this.shapes = delay > 0 || jitter > 0 || duplicate > 0 || corrupt > 0 || limitsRate;
+        this.shapes = delay > 0 || jitter > 0 || duplicate > 0 || corrupt > 0 || limitsRate
+                || trace != null;
+    }
+
+    /**
+     * The sigma of a lognormal delay, checked: {@code delay} is its median and {@code p99} its 99th percentile, so
+     * both are needed and p99 is the longer; the jitter does not apply (p99 sets the spread).
+     *
+     * @throws IllegalArgumentException what is missing or wrong, in the config file's words
+     */
+    private double lognormalSigma() {
+        if (p99 == 0 || p99 <= delay || delay <= 0) {
+            throw new IllegalArgumentException("distribution: lognormal needs delay (its median) longer than 0 and "
+                    + "p99 (its 99th percentile) longer than delay; delay is " + Durations.format(delay) + ", p99 "
+                    + (p99 == 0 ? "not set" : "is " + Durations.format(p99)));
+        }
+        if (jitter > 0) {
+            throw new IllegalArgumentException("jitter (" + Durations.format(jitter) + ") does not apply to "
+                    + "distribution: lognormal, whose spread p99 sets; remove it or set jitter: 0s");
+        }
+        return JitterDistribution.sigma(delay, p99);
     }
 
     private static final Hop[] NO_HOPS = new Hop[0];
@@ -126,13 +155,28 @@ public final class Behaviour {
         return shapes;
     }
 
-    /** One delay, with jitter drawn from the distribution, never below zero. */
+    /** The 99th percentile of a lognormal delay, in nanoseconds; 0: none set. */
+    public long p99Nanos() {
+        return p99;
+    }
+
+    /** The recorded round-trip times that replace delay, jitter and distribution, or {@code null}. */
+    public DelayTrace trace() {
+        return trace;
+    }
+
+    /**
+     * One delay, drawn from the distribution around the delay, never below zero; with a {@link #trace()}, one of
+     * its values drawn at random (where its order cannot be kept: a router on the way, an ICMP error).
+     */
     public long sampleDelayNanos(RandomGenerator random) {
-        if (jitter == 0) {
+        if (trace != null) {
+            return trace.anyNanos(random);
+        }
+        if (spread == 0) {
             return delay;
         }
-        long d = delay + (long) (jitter * distribution.sample(random));
-        return Math.max(0, d);
+        return distribution.delayNanos(delay, spread, random);
     }
 
     @Override

@@ -31,6 +31,10 @@ public final class HostSetting<T> {
     /** The spread's shape. */
     public static final HostSetting<JitterDistribution> DISTRIBUTION = define("distribution",
             JitterDistribution.NORMAL, String::valueOf);
+    /** The 99th percentile of a lognormal delay, in nanoseconds; none: not lognormal. */
+    public static final HostSetting<Long> P99 = define("p99", null, Durations::format);
+    /** Recorded round-trip times replayed in place of delay, jitter and distribution; none: not replayed. */
+    public static final HostSetting<DelayTrace> TRACE = define("trace", null, String::valueOf);
     /** Whether jitter may reorder the replies to one prober. */
     public static final HostSetting<Boolean> REORDER = define("reorder", false, String::valueOf);
     /** Which requests are lost. */

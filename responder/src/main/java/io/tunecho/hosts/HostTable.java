@@ -187,12 +187,13 @@ public final class HostTable {
                 : override.toBuilder().set(HostSetting.TIMELINE, null).build();
         HostSettings plain = layered.get(HostSetting.TIMELINE) == null ? layered
                 : layered.toBuilder().set(HostSetting.TIMELINE, null).build();
-        Behaviour base = new Behaviour(plain.overriddenBy(over));
+        Behaviour base = behaviour(source, plain.overriddenBy(over));
         Timeline timeline = null;
         if (timelineSpec != null) {
             Behaviour[] steps = new Behaviour[timelineSpec.steps().size()];
             for (int i = 0; i < steps.length; i++) {
-                steps[i] = new Behaviour(plain.overriddenBy(timelineSpec.steps().get(i).settings()).overriddenBy(over));
+                steps[i] = behaviour(source,
+                        plain.overriddenBy(timelineSpec.steps().get(i).settings()).overriddenBy(over));
             }
             timeline = new Timeline(timelineSpec, steps);
         }
@@ -204,6 +205,15 @@ public final class HostTable {
             epoch = previous.epochNanos(); // unchanged: the timeline keeps its phase
         }
         return new HostEntry(match, HostEntry.Role.HOST, profile, source, base, timeline, stagger, epoch, counters);
+    }
+
+    /** The behaviour of resolved settings; a combination that cannot work is an error naming the entry. */
+    private static Behaviour behaviour(String source, HostSettings settings) {
+        try {
+            return new Behaviour(settings);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
     }
 
     private static void excludeSubnetEnds(List<HostEntry> excluded, IpCidr p) {

@@ -32,6 +32,7 @@ public final class PacketContext {
     private long pathDelayNanos;
     private IpCidr[] hops = NO_HOPS;
     private int hopCount;
+    private long hostKey;
 
     /** Starts a new packet: {@code buf} as IPv4 or IPv6 ({@code version}), nothing known of its host yet. */
     public void begin(int version, ByteBuf buf) {
@@ -132,5 +133,15 @@ public final class PacketContext {
         } finally {
             writing = ReplyKind.ECHO;
         }
+    }
+
+    /** The answered destination's key ({@code AddressStates.ipv4Key}/{@code ipv6Key}): what the hosts' stage found. */
+    public void hostKey(long key) {
+        this.hostKey = key;
+    }
+
+    /** The key of the address that answers, for what later stages keep per address (a trace's position). */
+    public long hostKey() {
+        return hostKey;
     }
 }

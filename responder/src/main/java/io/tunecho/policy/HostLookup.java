@@ -164,6 +164,7 @@ public final class HostLookup extends PacketHandler {
         }
         packet.path(routers.taken(), hops.length, packet.pathDelayNanos());
         packet.answeredBy(entry, b, Math.max(1, b.ttl() - hops.length)); // each router on the way back takes one
+        packet.hostKey(hostKey);
         pass(ctx, buf);
     }
 

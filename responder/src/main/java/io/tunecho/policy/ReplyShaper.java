@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import java.util.random.RandomGenerator;
 
 /**
- * Sends replies the way their host's behaviour says: at once, or after a delay with jitter; now and then twice
+ * Sends replies the way their host's behaviour says: at once, or after a delay with jitter (or a replayed trace's
+ * next value, {@link TraceReplay}); now and then twice
  * ({@code duplicate}) or with a payload byte altered ({@code corrupt}, with a checksum that still holds, so that the
  * prober sees the data differ rather than a loss). An outbound stage: it sees every reply and ICMP error the stages
  * after it write, with the host entry and behaviour that {@link HostLookup} put into the {@link PacketContext}, and
@@ -59,6 +60,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private final IcmpMessage replyIcmp = new IcmpMessage();
     private final long[] flowKeys = new long[FLOWS];
     private final long[] flowDeadlines = new long[FLOWS];
+    private final TraceReplay delays;
     private DelayQueue queue;
     /** Set for the earliest reply's time less the lead. */
     private final DeadlineTimer timer;
@@ -82,6 +84,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         this.random = random;
         this.maxDelayed = maxDelayed;
         this.timer = new DeadlineTimer(clock, this::releaseDue);
+        this.delays = new TraceReplay(random);
     }
 
     @Override
@@ -106,7 +109,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         }
         boolean duplicate = b.duplicate() > 0 && random.nextDouble() < b.duplicate();
         long now = clock.nanoTime();
-        long deadline = now + b.sampleDelayNanos(random) + pathDelay;
+        long deadline = now + delays.delayNanos(b, kind, packet.hostKey()) + pathDelay;
         if (!b.reorder()) {
             deadline = notBefore(flowKey(reply), deadline);
         }

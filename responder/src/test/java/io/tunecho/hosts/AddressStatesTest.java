@@ -48,4 +48,17 @@ class AddressStatesTest {
         int fresh = s.slot(AddressStates.ipv4Key(-5));
         assertFalse(s.inBurst(fresh), "a new address starts afresh");
     }
+
+    @Test
+    void eachAddressHasItsOwnTracePositionThatLoops() {
+        AddressStates s = new AddressStates();
+        int a = s.slot(AddressStates.ipv4Key(1));
+        int b = s.slot(AddressStates.ipv4Key(2));
+        assertEquals(0, s.nextPosition(a, 3));
+        assertEquals(1, s.nextPosition(a, 3));
+        assertEquals(0, s.nextPosition(b, 3));
+        assertEquals(2, s.nextPosition(a, 3));
+        assertEquals(0, s.nextPosition(a, 3), "looped");
+        assertEquals(0, s.nextPosition(b, 1), "a shorter trace than the position: from its start");
+    }
 }

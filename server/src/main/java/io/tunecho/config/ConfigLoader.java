@@ -28,10 +28,13 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
         }
-        return load(text, file.toString(), base);
+        return TraceFiles.from(file, () -> load(text, file.toString(), base));
     }
 
-    /** Loads YAML text over {@code base}; {@code source} names it in messages. */
+    /**
+     * Loads YAML text over {@code base}; {@code source} names it in messages. Files it names (a host's trace) are
+     * taken from the working directory; {@link #load(Path, TunechoConfig)} takes them from the file's folder.
+     */
     public static TunechoConfig load(String yaml, String source, TunechoConfig base) throws ConfigException {
         ConfigNode root = YamlTree.parse(yaml, source);
         if (root == null || root instanceof ConfigNode.Scalar && ((ConfigNode.Scalar) root).isNull()) {

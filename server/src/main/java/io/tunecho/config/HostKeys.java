@@ -65,6 +65,8 @@ public final class HostKeys {
             new Key<>(HostSetting.DELAY, DURATION),
             new Key<>(HostSetting.JITTER, DURATION),
             new Key<>(HostSetting.DISTRIBUTION, ValueTypes.choice(JitterDistribution.class)),
+            new Key<>(HostSetting.P99, DURATION),
+            new Key<>(HostSetting.TRACE, TraceFiles.TYPE),
             new Key<>(HostSetting.REORDER, ValueTypes.bool()),
             new Key<>(HostSetting.LOSS, LOSS),
             new Key<>(HostSetting.DUPLICATE, PROBABILITY),

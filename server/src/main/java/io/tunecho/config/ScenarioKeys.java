@@ -72,7 +72,8 @@ public final class ScenarioKeys {
             }
             root = m.entries().get(SCENARIO);
         }
-        return read(root, SCENARIO);
+        ConfigNode scenario = root;
+        return TraceFiles.from(file, () -> read(scenario, SCENARIO)); // a step's trace file: beside the scenario
     }
 
     static ScenarioSpec read(ConfigNode node, String label) throws ConfigException {

@@ -25,6 +25,8 @@ class HostKeysTest {
             entry("delay", "120ms"),
             entry("jitter", "1.5ms"),
             entry("distribution", "pareto"),
+            entry("p99", "20ms"),
+            entry("trace", "config/trace-ramp.txt"),
             entry("reorder", "true"),
             entry("loss", "{p: 2%, r: 40%}"),
             entry("duplicate", "1%"),

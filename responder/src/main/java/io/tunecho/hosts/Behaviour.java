@@ -59,7 +59,8 @@ public final class Behaviour {
         this.replyFrom = settings.get(HostSetting.REPLY_FROM);
         this.rewriteIdentifier = settings.get(HostSetting.IDENTIFIER) == EchoIdentifier.REWRITE;
         this.staleSequence = settings.get(HostSetting.SEQUENCE) == EchoSequence.STALE;
-        this.late = settings.get(HostSetting.LATE);
+        LateReplies lateReplies = settings.get(HostSetting.LATE);
+        this.late = lateReplies == null ? LateReplies.NONE : lateReplies;
         TtlChange ttlChange = settings.get(HostSetting.TTL_CHANGE);
         this.ttlValues = ttlChange == null ? null : ttlChange.toArray();
         this.ttlEveryNanos = ttlChange == null ? 0 : ttlChange.everyNanos();

@@ -51,13 +51,13 @@ public final class HostSetting<T> {
     public static final HostSetting<PortSet> TCP = define("tcp", PortSet.NONE, open -> "{open: " + open + "}");
     /** The source address of the host's replies; none: the address asked. */
     public static final HostSetting<IpCidr> REPLY_FROM = define("reply-from", null, IpCidr::addressText);
-    /** Whether echo replies keep the request's identifier or carry another. */
-    public static final HostSetting<EchoIdentifier> IDENTIFIER = define("identifier", EchoIdentifier.KEEP,
+    /** Whether echo replies keep the request's identifier or carry another; none: keep. */
+    public static final HostSetting<EchoIdentifier> IDENTIFIER = define("identifier", null,
             String::valueOf);
-    /** Whether echo replies carry the request's sequence number or the previous one of the flow. */
-    public static final HostSetting<EchoSequence> SEQUENCE = define("sequence", EchoSequence.KEEP, String::valueOf);
-    /** Replies held longer than the delay now and then. */
-    public static final HostSetting<LateReplies> LATE = define("late", LateReplies.NONE, String::valueOf);
+    /** Whether echo replies carry the request's sequence number or the previous one of the flow; none: keep. */
+    public static final HostSetting<EchoSequence> SEQUENCE = define("sequence", null, String::valueOf);
+    /** Replies held longer than the delay now and then; none: never. */
+    public static final HostSetting<LateReplies> LATE = define("late", null, String::valueOf);
     /** A reply TTL that changes over time; none: {@code ttl} holds. */
     public static final HostSetting<TtlChange> TTL_CHANGE = define("ttl-change", null, String::valueOf);
     /** A firewall that drops reused echo identifiers; none: no such firewall. */

@@ -17,7 +17,7 @@ public final class Behaviour {
     private final JitterDistribution distribution;
     private final boolean reorder;
     private final LossModel loss;
-    private final double duplicate;
+    private final Duplicates duplicate;
     private final double corrupt;
     private final double rate;
     private final HostState state;
@@ -32,6 +32,16 @@ public final class Behaviour {
     private final double spread;
     private final long p99;
     private final DelayTrace trace;
+    // Misbehaviour (#23): replies that trip real monitors.
+    private final IpCidr replyFrom;
+    private final boolean rewriteIdentifier;
+    private final boolean staleSequence;
+    private final LateReplies late;
+    private final int[] ttlValues;
+    private final long ttlEveryNanos;
+    private final EchoIdFilter echoIdFilter;
+    /** Whether replies are rewritten on their way out (reply-from, identifier, sequence). */
+    private final boolean rewrites;
 
     /**
      * @param settings every setting with a {@link HostSetting#builtIn()} set (the built-in defaults under the layers)
@@ -56,10 +66,22 @@ public final class Behaviour {
         this.p99 = p99 == null ? 0 : p99;
         this.trace = settings.get(HostSetting.TRACE);
         this.spread = distribution == JitterDistribution.LOGNORMAL ? lognormalSigma() : jitter;
+        this.replyFrom = settings.get(HostSetting.REPLY_FROM);
+        this.rewriteIdentifier = settings.get(HostSetting.IDENTIFIER) == EchoIdentifier.REWRITE;
+        this.staleSequence = settings.get(HostSetting.SEQUENCE) == EchoSequence.STALE;
+        LateReplies lateReplies = settings.get(HostSetting.LATE);
+        this.late = lateReplies == null ? LateReplies.NONE : lateReplies;
+        TtlChange ttlChange = settings.get(HostSetting.TTL_CHANGE);
+        this.ttlValues = ttlChange == null ? null : ttlChange.toArray();
+        this.ttlEveryNanos = ttlChange == null ? 0 : ttlChange.everyNanos();
+        this.echoIdFilter = settings.get(HostSetting.ECHO_ID_FILTER);
+        this.rewrites = replyFrom != null || rewriteIdentifier || staleSequence;
         this.drops = state != HostState.UP || !loss.isNone();
         this.limitsRate = rate != Double.POSITIVE_INFINITY;
-        this.shapes = delay > 0 || jitter > 0 || duplicate > 0 || corrupt > 0 || limitsRate
-                || trace != null;
+        this.shapes = delay > 0 || jitter > 0 || duplicate.p() > 0 || corrupt > 0 || limitsRate
+                || trace != null
+                || !late.isNone()
+                || rewrites;
     }
 
     /**
@@ -113,8 +135,14 @@ public final class Behaviour {
         return loss;
     }
 
+    /** The probability that a reply is sent more than once. */
     public double duplicate() {
-        return duplicate;
+        return duplicate.p();
+    }
+
+    /** How many times a repeated reply is sent in all (2 or more). */
+    public int duplicateCount() {
+        return duplicate.count();
     }
 
     public double corrupt() {
@@ -145,12 +173,63 @@ public final class Behaviour {
         return tcpOpen;
     }
 
+    // Misbehaviour (#23): replies that trip real monitors.
+
+    /** The source address of the host's replies, or {@code null}: the address asked. */
+    public IpCidr replyFrom() {
+        return replyFrom;
+    }
+
+    /** Whether echo replies carry another identifier than the request's. */
+    public boolean rewritesIdentifier() {
+        return rewriteIdentifier;
+    }
+
+    /** Whether echo replies carry the sequence number of the flow's previous request. */
+    public boolean staleSequence() {
+        return staleSequence;
+    }
+
+    /** Whether replies are rewritten on their way out: {@link #replyFrom}, identifier or sequence. */
+    public boolean rewritesReplies() {
+        return rewrites;
+    }
+
+    /** Which replies are held longer than the delay. */
+    public LateReplies late() {
+        return late;
+    }
+
+    /** Whether the replies' TTL changes over time ({@code ttl-change}): then {@link #ttlAt} gives it. */
+    public boolean changesTtl() {
+        return ttlValues != null;
+    }
+
+    /**
+     * The replies' TTL {@code elapsedNanos} after the entry's origin: {@code ttl-change}'s value then, or
+     * {@link #ttl()} without one.
+     */
+    public int ttlAt(long elapsedNanos) {
+        if (ttlValues == null) {
+            return ttl;
+        }
+        return ttlValues[(int) Math.floorMod(Math.floorDiv(elapsedNanos, ttlEveryNanos), (long) ttlValues.length)];
+    }
+
+    /** The firewall that drops reused echo identifiers, or {@code null}. */
+    public EchoIdFilter echoIdFilter() {
+        return echoIdFilter;
+    }
+
     /** Whether requests may be refused before they are answered (state not up, or loss). */
     public boolean mayRefuse() {
         return drops;
     }
 
-    /** Whether replies are shaped (delay, jitter, duplicates, corruption, a rate limit): else they go out as built. */
+    /**
+     * Whether replies are shaped (delay, jitter, duplicates, corruption, a rate limit, late replies, rewrites): else
+     * they go out as built.
+     */
     public boolean shapesReplies() {
         return shapes;
     }

@@ -20,7 +20,9 @@ public final class HostCounters {
         /** Over the entry's rate limit. */
         RATE("rate"),
         /** The delayed-reply queue was full. */
-        QUEUE_FULL("queue_full");
+        QUEUE_FULL("queue_full"),
+        /** An echo request with an identifier that the host's {@code echo-id-filter} drops. */
+        ECHO_ID_FILTERED("echo_id_filtered");
 
         private final String metricName;
 

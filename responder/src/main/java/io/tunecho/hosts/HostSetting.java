@@ -39,8 +39,8 @@ public final class HostSetting<T> {
     public static final HostSetting<Boolean> REORDER = define("reorder", false, String::valueOf);
     /** Which requests are lost. */
     public static final HostSetting<LossModel> LOSS = define("loss", LossModel.NONE, String::valueOf);
-    /** The probability that a reply is sent twice. */
-    public static final HostSetting<Double> DUPLICATE = define("duplicate", 0.0, LossModel::percent);
+    /** How often a reply is sent more than once, and how many times. */
+    public static final HostSetting<Duplicates> DUPLICATE = define("duplicate", Duplicates.NONE, String::valueOf);
     /** The probability that a byte of a reply's data is altered. */
     public static final HostSetting<Double> CORRUPT = define("corrupt", 0.0, LossModel::percent);
     /** Replies per second at most; 0: none at all; +infinity (written none): no limit. */
@@ -53,6 +53,19 @@ public final class HostSetting<T> {
             hops -> hops.stream().map(Hop::toString).collect(Collectors.joining(", ", "[", "]")));
     /** The TCP ports that complete a handshake; every other port answers a SYN with a reset. */
     public static final HostSetting<PortSet> TCP = define("tcp", PortSet.NONE, open -> "{open: " + open + "}");
+    /** The source address of the host's replies; none: the address asked. */
+    public static final HostSetting<IpCidr> REPLY_FROM = define("reply-from", null, IpCidr::addressText);
+    /** Whether echo replies keep the request's identifier or carry another; none: keep. */
+    public static final HostSetting<EchoIdentifier> IDENTIFIER = define("identifier", null,
+            String::valueOf);
+    /** Whether echo replies carry the request's sequence number or the previous one of the flow; none: keep. */
+    public static final HostSetting<EchoSequence> SEQUENCE = define("sequence", null, String::valueOf);
+    /** Replies held longer than the delay now and then; none: never. */
+    public static final HostSetting<LateReplies> LATE = define("late", null, String::valueOf);
+    /** A reply TTL that changes over time; none: {@code ttl} holds. */
+    public static final HostSetting<TtlChange> TTL_CHANGE = define("ttl-change", null, String::valueOf);
+    /** A firewall that drops reused echo identifiers; none: no such firewall. */
+    public static final HostSetting<EchoIdFilter> ECHO_ID_FILTER = define("echo-id-filter", null, String::valueOf);
     /** Steps of other settings over time; none: the settings hold. */
     public static final HostSetting<TimelineSpec> TIMELINE = define("timeline", null, String::valueOf);
 

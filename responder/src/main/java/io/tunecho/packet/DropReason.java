@@ -101,7 +101,9 @@ public enum DropReason {
     /** The reply was to be delayed, and the delayed-reply queue was full. */
     DELAY_QUEUE_FULL("delay_queue_full"),
     /** A message that is not a {@code ByteBuf}. */
-    NOT_A_PACKET("not_a_packet");
+    NOT_A_PACKET("not_a_packet"),
+    /** An echo request whose identifier the host's {@code echo-id-filter} has seen for too long. */
+    ECHO_ID_FILTERED("echo_id_filtered");
 
     private static final DropReason[] BY_DEFECT = new DropReason[Defect.values().length];
 

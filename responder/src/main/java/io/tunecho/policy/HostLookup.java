@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.hosts.AddressStates;
 import io.tunecho.hosts.Behaviour;
 import io.tunecho.hosts.Clock;
+import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.hosts.HostState;
 import io.tunecho.hosts.HostTable;
@@ -64,6 +65,7 @@ public final class HostLookup extends PacketHandler {
     private final Refusals refusals;
     private final PathErrors errors;
     private final ProbeTable probes;
+    private final EchoIdFirewall echoIds;
     /** The view that tells a TCP SYN from other segments, reused for every packet. */
     private final TcpSegment tcp = new TcpSegment();
 
@@ -81,6 +83,7 @@ public final class HostLookup extends PacketHandler {
         this.routers = new VirtualRouters(packet, clock, random);
         this.refusals = new Refusals(clock, random, states);
         this.errors = new PathErrors(packet, random.nextInt(1 << 16));
+        this.echoIds = new EchoIdFirewall(packet);
     }
 
     @Override
@@ -157,13 +160,17 @@ public final class HostLookup extends PacketHandler {
             sendUnreachable(ctx, buf, table, entry, b);
             return;
         }
+        if (b.echoIdFilter() != null && echoIdFiltered(entry, b, hostKey)) {
+            drop(DropReason.ECHO_ID_FILTERED, buf);
+            return;
+        }
         DropReason refused = refusals.ofHost(entry, b, hostKey);
         if (refused != null) {
             drop(refused, buf);
             return;
         }
         packet.path(routers.taken(), hops.length, packet.pathDelayNanos());
-        packet.answeredBy(entry, b, Math.max(1, b.ttl() - hops.length)); // each router on the way back takes one
+        packet.answeredBy(entry, b, Math.max(1, replyTtl(entry, b, offset) - hops.length)); // each router takes one
         packet.hostKey(hostKey);
         pass(ctx, buf);
     }
@@ -310,5 +317,19 @@ public final class HostLookup extends PacketHandler {
 
     private static boolean isBroadcast(HostEntry e) {
         return e != null && e.role() == HostEntry.Role.BROADCAST;
+    }
+
+    /** The TTL of the host's replies now, before the routers on the way back: its {@code ttl-change}, or its ttl. */
+    private int replyTtl(HostEntry entry, Behaviour b, long offset) {
+        return b.changesTtl() ? b.ttlAt(entry.elapsedNanos(clock.nanoTime(), offset)) : b.ttl();
+    }
+
+    /** Whether the host's {@code echo-id-filter} drops the request (counted at the entry when it does). */
+    private boolean echoIdFiltered(HostEntry entry, Behaviour b, long hostKey) {
+        if (!echoIds.drops(b.echoIdFilter(), hostKey, clock.nanoTime())) {
+            return false;
+        }
+        entry.counters().drop(HostCounters.Drop.ECHO_ID_FILTERED);
+        return true;
     }
 }

@@ -25,11 +25,12 @@ import java.util.random.RandomGenerator;
 
 /**
  * Sends replies the way their host's behaviour says: at once, or after a delay with jitter (or a replayed trace's
- * next value, {@link TraceReplay}); now and then twice
- * ({@code duplicate}) or with a payload byte altered ({@code corrupt}, with a checksum that still holds, so that the
- * prober sees the data differ rather than a loss). An outbound stage: it sees every reply and ICMP error the stages
- * after it write, with the host entry and behaviour that {@link HostLookup} put into the {@link PacketContext}, and
- * counts each at the moment it leaves.
+ * next value, {@link TraceReplay}); now and then more than once ({@code duplicate}), late ({@code late}: held longer,
+ * and overtaken by the replies behind it) or with a payload byte altered ({@code corrupt}, with a checksum that still
+ * holds, so that the prober sees the data differ rather than a loss); rewritten first when the host misbehaves
+ * ({@link ReplyRewriter}: another source, identifier or sequence). An outbound stage: it sees every reply and ICMP
+ * error the stages after it write, with the host entry and behaviour that {@link HostLookup} put into the
+ * {@link PacketContext}, and counts each at the moment it leaves.
  *
  * <p>Delayed replies wait in a bounded queue ({@code max-delayed} per channel; what does not fit is dropped and
  * counted), each in a buffer of its own size, not the MTU's. A delay is a floor, as in netem: no reply leaves before
@@ -61,6 +62,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private final long[] flowKeys = new long[FLOWS];
     private final long[] flowDeadlines = new long[FLOWS];
     private final TraceReplay delays;
+    private final ReplyRewriter rewriter = new ReplyRewriter();
     private DelayQueue queue;
     /** Set for the earliest reply's time less the lead. */
     private final DeadlineTimer timer;
@@ -104,20 +106,26 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
             return;
         }
         ByteBuf reply = (ByteBuf) msg;
+        if (b.rewritesReplies()) {
+            rewriter.rewrite(reply, b);
+        }
         if (kind != ReplyKind.ICMP_ERROR && b.corrupt() > 0 && random.nextDouble() < b.corrupt()) {
             corruptEchoPayload(reply);
         }
-        boolean duplicate = b.duplicate() > 0 && random.nextDouble() < b.duplicate();
+        int copies = b.duplicate() > 0 && random.nextDouble() < b.duplicate() ? b.duplicateCount() : 1;
         long now = clock.nanoTime();
         long deadline = now + delays.delayNanos(b, kind, packet.hostKey()) + pathDelay;
         if (!b.reorder()) {
             deadline = notBefore(flowKey(reply), deadline);
         }
+        if (!b.late().isNone() && random.nextDouble() < b.late().p()) {
+            deadline += b.late().byNanos(); // after the flow's order is kept: the replies behind it overtake it
+        }
         if (deadline - now <= 0) {
             if (queue != null && !queue.isEmpty() && queue.firstDeadline() - now <= 0) {
                 sendDue(now); // what is due goes first: the timer may not have run yet
             }
-            if (duplicate) {
+            for (int i = 1; i < copies; i++) {
                 sent(host, kind);
                 ctx.write(reply.retainedDuplicate(), ctx.voidPromise());
             }
@@ -125,20 +133,19 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
             ctx.write(reply, promise);
             return;
         }
-        hold(ctx, reply, deadline, duplicate, host, kind);
+        hold(ctx, reply, deadline, copies, host, kind);
         if (!promise.isVoid()) {
             promise.trySuccess(); // the reply is the shaper's now
         }
     }
 
-    private void hold(ChannelHandlerContext ctx, ByteBuf reply, long deadline, boolean duplicate, HostEntry host,
+    private void hold(ChannelHandlerContext ctx, ByteBuf reply, long deadline, int copies, HostEntry host,
             ReplyKind kind) {
         DelayQueue q = queue;
         if (q == null) {
             q = queue = new DelayQueue(maxDelayed);
         }
-        int needed = duplicate ? 2 : 1;
-        if (q.size() + needed > q.capacity()) {
+        if (q.size() + copies > q.capacity()) {
             counters.drop(DropReason.DELAY_QUEUE_FULL);
             if (host != null) {
                 host.counters().drop(HostCounters.Drop.QUEUE_FULL);
@@ -154,7 +161,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         held.writeBytes(reply, reply.readerIndex(), length);
         reply.release();
         q.add(deadline, held, host, kind);
-        if (duplicate) {
+        for (int i = 1; i < copies; i++) {
             q.add(deadline, held.retainedDuplicate(), host, kind);
         }
         timer.wakeBy(ctx.executor(), deadline - lead);

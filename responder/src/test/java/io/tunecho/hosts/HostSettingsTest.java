@@ -66,7 +66,7 @@ class HostSettingsTest {
                 .set(HostSetting.STATE, HostState.UNREACHABLE)
                 .set(HostSetting.JITTER, 1_500_000L)
                 .set(HostSetting.LOSS, LossModel.bursts(0.02, 0.4))
-                .set(HostSetting.DUPLICATE, 0.005)
+                .set(HostSetting.DUPLICATE, Duplicates.of(0.005))
                 .set(HostSetting.RATE, 0.5)
                 .set(HostSetting.GATEWAY, IpCidr.parse("198.18.0.253"))
                 .set(HostSetting.HOPS, List.of(Hop.of(IpCidr.parse("198.18.71.1")),

@@ -3,6 +3,7 @@ package io.tunecho.policy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.tunecho.hosts.Duplicates;
 import io.tunecho.hosts.HostConfig;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostSetting;
@@ -193,7 +194,7 @@ class HostBehaviourTest {
 
     @Test
     void aDuplicateGoesOutTwice() {
-        start(HostSettings.of(HostSetting.DUPLICATE, 1.0));
+        start(HostSettings.of(HostSetting.DUPLICATE, Duplicates.of(1.0)));
         send(1);
         byte[] a = reply();
         byte[] b = reply();

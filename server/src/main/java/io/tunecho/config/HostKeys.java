@@ -1,5 +1,9 @@
 package io.tunecho.config;
 
+import io.tunecho.hosts.Duplicates;
+import io.tunecho.hosts.EchoIdFilter;
+import io.tunecho.hosts.EchoIdentifier;
+import io.tunecho.hosts.EchoSequence;
 import io.tunecho.hosts.HostConfig;
 import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
@@ -8,9 +12,11 @@ import io.tunecho.hosts.HostState;
 import io.tunecho.hosts.Hop;
 import io.tunecho.hosts.HopChoice;
 import io.tunecho.hosts.JitterDistribution;
+import io.tunecho.hosts.LateReplies;
 import io.tunecho.hosts.LossModel;
 import io.tunecho.hosts.PortSet;
 import io.tunecho.hosts.TimelineSpec;
+import io.tunecho.hosts.TtlChange;
 import io.tunecho.wire.IpCidr;
 
 import java.util.ArrayList;
@@ -42,6 +48,9 @@ public final class HostKeys {
 
     private static final ValueType<Double> PROBABILITY = ValueTypes.probability();
     private static final ValueType<Long> DURATION = ValueTypes.duration();
+    private static final ValueType<Integer> DUPLICATE_COUNT = ValueTypes.integer(2, Duplicates.MAX_COUNT,
+            "how many times in all, ");
+    private static final ValueType<List<Integer>> TTLS = ValueTypes.listOf(ValueTypes.integer(1, 255, "a TTL "));
     private static final ValueType<List<Integer>> PORTS =
             ValueTypes.listOf(ValueTypes.integer(PortSet.MIN_PORT, PortSet.MAX_PORT, "a port "));
 
@@ -55,6 +64,15 @@ public final class HostKeys {
             + "address or {any: [ADDRESS, ...], by: flow|packet|destination}", HostKeys::readHops);
     private static final ValueType<Double> RATE = ValueType.of("replies per second such as 10 or 0.5, 0 (answers "
             + "nothing) or none (no limit)", HostKeys::parseRate, HostSetting.RATE::format);
+    private static final ValueType<Duplicates> DUPLICATES = ValueType.ofTree(
+            "a probability (0.2 or 20%), or {p: P, count: N} for the reply sent N times (2.."
+                    + Duplicates.MAX_COUNT + ")", HostKeys::readDuplicates);
+    private static final ValueType<LateReplies> LATE = ValueType.ofTree("{p: PROBABILITY, by: DURATION}",
+            HostKeys::readLate);
+    private static final ValueType<TtlChange> TTL_CHANGE = ValueType.ofTree(
+            "{every: DURATION, values: [TTL, ...]} with TTLs 1..255", HostKeys::readTtlChange);
+    private static final ValueType<EchoIdFilter> ECHO_ID_FILTER = ValueType.ofTree(
+            "{after: DURATION, idle: DURATION}", HostKeys::readEchoIdFilter);
     private static final ValueType<TimelineSpec> TIMELINE = ValueType.ofTree(
             "{repeat: true|false, steps: [{for: DURATION, SETTINGS...}, ...]}", HostKeys::readTimeline);
 
@@ -69,12 +87,18 @@ public final class HostKeys {
             new Key<>(HostSetting.TRACE, TraceFiles.TYPE),
             new Key<>(HostSetting.REORDER, ValueTypes.bool()),
             new Key<>(HostSetting.LOSS, LOSS),
-            new Key<>(HostSetting.DUPLICATE, PROBABILITY),
+            new Key<>(HostSetting.DUPLICATE, DUPLICATES),
             new Key<>(HostSetting.CORRUPT, PROBABILITY),
             new Key<>(HostSetting.RATE, RATE),
             new Key<>(HostSetting.GATEWAY, ValueTypes.address()),
             new Key<>(HostSetting.HOPS, HOPS),
             new Key<>(HostSetting.TCP, TCP),
+            new Key<>(HostSetting.REPLY_FROM, ValueTypes.address()),
+            new Key<>(HostSetting.IDENTIFIER, ValueTypes.choice(EchoIdentifier.class)),
+            new Key<>(HostSetting.SEQUENCE, ValueTypes.choice(EchoSequence.class)),
+            new Key<>(HostSetting.LATE, LATE),
+            new Key<>(HostSetting.TTL_CHANGE, TTL_CHANGE),
+            new Key<>(HostSetting.ECHO_ID_FILTER, ECHO_ID_FILTER),
             new Key<>(HostSetting.TIMELINE, TIMELINE));
 
     static {
@@ -183,6 +207,63 @@ public final class HostKeys {
         HopChoice by = m.entries().containsKey("by") ? HOP_CHOICE.read(m.entries().get("by"), label + ".by")
                 : HopChoice.FLOW;
         return new Hop(routers, by);
+    }
+
+    private static Duplicates readDuplicates(ConfigNode node, String label) throws ConfigException {
+        if (!(node instanceof ConfigNode.Mapping)) {
+            return Duplicates.of(PROBABILITY.read(node, label));
+        }
+        ConfigNode.Mapping m = (ConfigNode.Mapping) node;
+        checkKeys(m, label, List.of("p", "count"));
+        double p = PROBABILITY.read(required(m, "p", label), join(label, "p"));
+        int count = DUPLICATE_COUNT.read(required(m, "count", label), join(label, "count"));
+        return new Duplicates(p, count);
+    }
+
+    private static LateReplies readLate(ConfigNode node, String label) throws ConfigException {
+        ConfigNode.Mapping m = mapping(node, label, "p, by");
+        checkKeys(m, label, List.of("p", "by"));
+        double p = PROBABILITY.read(required(m, "p", label), join(label, "p"));
+        ConfigNode byNode = required(m, "by", label);
+        long by = DURATION.read(byNode, join(label, "by"));
+        if (by <= 0) {
+            throw new ConfigException(byNode.where() + join(label, "by") + " must be longer than 0", join(label, "by"));
+        }
+        return new LateReplies(p, by);
+    }
+
+    private static TtlChange readTtlChange(ConfigNode node, String label) throws ConfigException {
+        ConfigNode.Mapping m = mapping(node, label, "every, values");
+        checkKeys(m, label, List.of("every", "values"));
+        ConfigNode everyNode = required(m, "every", label);
+        long every = DURATION.read(everyNode, join(label, "every"));
+        if (every <= 0) {
+            throw new ConfigException(everyNode.where() + join(label, "every") + " must be longer than 0",
+                    join(label, "every"));
+        }
+        ConfigNode valuesNode = required(m, "values", label);
+        List<Integer> values = TTLS.read(valuesNode, join(label, "values"));
+        if (values.isEmpty()) {
+            throw new ConfigException(valuesNode.where() + join(label, "values") + " must list at least one TTL",
+                    join(label, "values"));
+        }
+        return new TtlChange(every, values);
+    }
+
+    private static EchoIdFilter readEchoIdFilter(ConfigNode node, String label) throws ConfigException {
+        ConfigNode.Mapping m = mapping(node, label, "after, idle");
+        checkKeys(m, label, List.of("after", "idle"));
+        long after = DURATION.read(required(m, "after", label), join(label, "after"));
+        long idle = EchoIdFilter.DEFAULT_IDLE_NANOS;
+        ConfigNode idleNode = m.entries().get("idle");
+        if (idleNode != null) {
+            idle = DURATION.read(idleNode, join(label, "idle"));
+            if (idle <= 0) {
+                throw new ConfigException(idleNode.where() + join(label, "idle") + " must be longer than 0",
+                        join(label, "idle"));
+            }
+        }
+        return new EchoIdFilter(after, idle);
     }
 
     private static PortSet readTcp(ConfigNode node, String label) throws ConfigException {
@@ -305,6 +386,7 @@ public final class HostKeys {
         HostSettings settings = readSettings(node, label, HOST_ONLY);
         ConfigNode.Mapping m = (ConfigNode.Mapping) node;
         IpCidr match = ValueTypes.cidr().read(required(m, "match", label), label + ".match");
+        checkReplyFrom(settings.get(HostSetting.REPLY_FROM), match, m, label);
         String profile = null;
         if (m.entries().containsKey("profile")) {
             profile = ValueTypes.word().read(m.entries().get("profile"), label + ".profile");
@@ -321,6 +403,16 @@ public final class HostKeys {
         String where = node.where();
         String source = where.endsWith(": ") ? where.substring(0, where.length() - 2) : label;
         return new HostSpec(match, profile, settings, stagger, source.isEmpty() ? label : source);
+    }
+
+    /** A host entry's {@code reply-from} must be of its addresses' IP version (a reply keeps its version). */
+    private static void checkReplyFrom(IpCidr from, IpCidr match, ConfigNode.Mapping m, String label)
+            throws ConfigException {
+        if (from != null && from.isIpv4() != match.isIpv4()) {
+            throw new ConfigException(m.whereKey("reply-from") + join(label, "reply-from") + ": "
+                    + from.addressText() + " is not an " + (match.isIpv4() ? "IPv4" : "IPv6")
+                    + " address, as the entry's match " + match + " is", join(label, "reply-from"));
+        }
     }
 
     /** Checks that every profile a host entry names is defined, with the entry's file and line. */

@@ -35,6 +35,12 @@ class HostKeysTest {
             entry("gateway", "198.18.0.253"),
             entry("hops", "[198.18.71.1, {any: [198.18.72.1, 198.18.72.2], by: packet}, 198.18.73.1]"),
             entry("tcp", "{open: [22, 80, 443]}"),
+            entry("reply-from", "198.18.0.99"),
+            entry("identifier", "rewrite"),
+            entry("sequence", "stale"),
+            entry("late", "{p: 10%, by: 3s}"),
+            entry("ttl-change", "{every: 600s, values: [64, 57]}"),
+            entry("echo-id-filter", "{after: 60s, idle: 30s}"),
             entry("timeline", "{repeat: true, steps: [{for: 4s, state: up}, {for: 2s, state: down, delay: 5ms}]}"));
 
     /** What the admin API's {@code PUT /api/hosts/MATCH} reads from its body. */

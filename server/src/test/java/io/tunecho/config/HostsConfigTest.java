@@ -87,7 +87,7 @@ class HostsConfigTest {
         assertEquals(JitterDistribution.PARETO, s.get(HostSetting.DISTRIBUTION));
         assertTrue(s.get(HostSetting.REORDER));
         assertEquals(0.05, s.get(HostSetting.LOSS).p(), 1e-12);
-        assertEquals(0.01, s.get(HostSetting.DUPLICATE), 1e-12);
+        assertEquals(0.01, s.get(HostSetting.DUPLICATE).p(), 1e-12);
         assertEquals(0.005, s.get(HostSetting.CORRUPT), 1e-12);
         assertEquals(10.0, s.get(HostSetting.RATE));
         assertEquals(1_000_000_000L, c.hosts().get(0).staggerNanos());

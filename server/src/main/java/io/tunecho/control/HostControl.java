@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -49,6 +50,9 @@ public final class HostControl implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Overrides overrides;
     private final TimelineWatcher timelines;
+    /** The periodic timeline watch, while the table in force has a timed entry; else {@code null}. */
+    private ScheduledFuture<?> watch;
+    private boolean started;
     private TunechoConfig config;
     /** The settings of the scenario's steps in force, by prefix ({@link ScenarioLayer}). */
     private Map<IpCidr, HostSettings> scenarioLayer = Map.of();
@@ -83,8 +87,29 @@ public final class HostControl implements AutoCloseable {
     }
 
     /** Starts watching timelines, so that each step change is recorded. */
-    public void start() {
-        executor.scheduleWithFixedDelay(timelines::check, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    public synchronized void start() {
+        started = true;
+        watchTimelines(table.get());
+    }
+
+    /**
+     * Watches timelines while {@code t} has a timed entry, and not otherwise: a table without timelines wakes the
+     * control thread for nothing (at idle, every wake-up of another thread competes with the event loop's).
+     */
+    private synchronized void watchTimelines(HostTable t) {
+        boolean timed = t.entries().stream().anyMatch(e -> e.timeline() != null);
+        if (timed && watch == null && started) {
+            watch = executor.scheduleWithFixedDelay(timelines::check, WATCH_MILLIS, WATCH_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } else if (!timed && watch != null) {
+            watch.cancel(false);
+            watch = null;
+        }
+    }
+
+    /** Whether the timeline watch runs now (for tests). */
+    synchronized boolean watching() {
+        return watch != null;
     }
 
     /** The host table in force, for the pipelines. */
@@ -228,6 +253,7 @@ public final class HostControl implements AutoCloseable {
                     note == null ? c.change() : note + ": " + c.change()));
         }
         timelines.reset(next);
+        watchTimelines(next);
         return next.toString();
     }
 

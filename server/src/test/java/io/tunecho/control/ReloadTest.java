@@ -12,8 +12,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A reload: what may change applies at once, a change that needs a restart or a broken host list is refused whole. */
 class ReloadTest {
@@ -77,5 +79,16 @@ class ReloadTest {
         f.control.reload(ControlFixture.config("hosts:\n  - { match: 198.18.0.10, ttl: 100 }\n"));
         assertEquals(List.of(), f.events());
         assertArrayEquals(new long[] {1, 0}, f.control.reloadCounts());
+    }
+
+    @Test
+    void theTimelineWatchRunsOnlyWhileATableHasATimeline() throws Exception {
+        f.control.start();
+        assertFalse(f.control.watching(), "no timeline: the control thread is not woken for one");
+        f.control.reload(ControlFixture.config("hosts:\n  - match: 198.18.0.10\n"
+                + "    timeline: { repeat: true, steps: [ { for: 2s, state: up }, { for: 1s, state: down } ] }\n"));
+        assertTrue(f.control.watching(), "a timeline is watched from the reload that brings it");
+        f.control.reload(ControlFixture.config("hosts:\n  - { match: 198.18.0.10, ttl: 100 }\n"));
+        assertFalse(f.control.watching(), "and no longer once it is gone");
     }
 }

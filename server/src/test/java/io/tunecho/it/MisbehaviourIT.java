@@ -57,32 +57,29 @@ class MisbehaviourIT {
     @Test
     void pingAndFpingShowTheReplyFromAnotherAddress() throws Exception {
         String ping = ping(3, "0.2", "198.18.110.10");
-        assertTrue(ping.contains("64 bytes from 198.18.110.99: icmp_seq=1 ttl=64"), ping);
-        assertTrue(ping.contains("(DIFFERENT ADDRESS!)"), ping);
-        assertTrue(ping.contains("3 packets transmitted, 3 received, 0% packet loss"), ping);
+        assertContains(ping, "64 bytes from 198.18.110.99: icmp_seq=1 ttl=64", "(DIFFERENT ADDRESS!)",
+                "3 packets transmitted, 3 received, 0% packet loss");
         String ping6 = ping(3, "0.2", "fd00:198:110::10");
-        assertTrue(ping6.contains("64 bytes from fd00:198:110::99: icmp_seq=1"), ping6);
-        assertTrue(ping6.contains("3 packets transmitted, 3 received"), ping6);
+        assertContains(ping6, "64 bytes from fd00:198:110::99: icmp_seq=1", "3 packets transmitted, 3 received");
         String fping = fping(3, 200, "198.18.110.10");
-        assertTrue(fping.contains(" [<- 198.18.110.99]198.18.110.10 : [0], 64 bytes"), fping);
-        assertTrue(fping.contains("xmt/rcv/%loss = 3/3/0%"), fping);
+        assertContains(fping, " [<- 198.18.110.99]198.18.110.10 : [0], 64 bytes", "xmt/rcv/%loss = 3/3/0%");
     }
 
     @Test
     void aRewrittenIdentifierIsNeverMatched() throws Exception {
         String ping = ping(3, "0.2", "198.18.110.11");
-        assertTrue(ping.contains("3 packets transmitted, 0 received, 100% packet loss"), ping);
+        assertContains(ping, "3 packets transmitted, 0 received, 100% packet loss");
         String fping = fping(3, 200, "198.18.110.11");
-        assertTrue(fping.contains("xmt/rcv/%loss = 3/0/100%"), fping);
+        assertContains(fping, "xmt/rcv/%loss = 3/0/100%");
     }
 
     @Test
     void pingReportsTheStaleSequenceAsADuplicate() throws Exception {
         String ping = ping(4, "0.3", "198.18.110.12");
         assertTrue(Pattern.compile("icmp_seq=1 ttl=64 time=[0-9.]+ ms \\(DUP!\\)").matcher(ping).find(), ping);
-        assertTrue(ping.contains("icmp_seq=3 ttl=64"), ping);
+        assertContains(ping, "icmp_seq=3 ttl=64");
         assertTrue(!ping.contains("icmp_seq=4 "), "no reply carries the last sequence: " + ping);
-        assertTrue(ping.contains("4 packets transmitted, 3 received, +1 duplicates, 25% packet loss"), ping);
+        assertContains(ping, "4 packets transmitted, 3 received, +1 duplicates, 25% packet loss");
     }
 
     @Test
@@ -90,13 +87,13 @@ class MisbehaviourIT {
         String ping = ping(3, "0.2", "198.18.110.13");
         assertEquals(2, count(ping, "icmp_seq=1 ttl=64 time=[0-9.]+ ms \\(DUP!\\)"), ping);
         // ping -c 3 stops at its third reply: the last request's copies come after it has gone
-        assertTrue(ping.contains("3 packets transmitted, 3 received, +4 duplicates, 0% packet loss"), ping);
+        assertContains(ping, "3 packets transmitted, 3 received, +4 duplicates, 0% packet loss");
         String fping = fping(10, 100, "-q", "198.18.110.13");
         assertEquals(20, count(fping, "198\\.18\\.110\\.13 : duplicate for \\[\\d\\], 64 bytes"), fping);
-        assertTrue(fping.contains("xmt/rcv/%loss = 10/10/0%"), fping);
+        assertContains(fping, "xmt/rcv/%loss = 10/10/0%");
         String verbose = fping(10, 100, "198.18.110.13");
         assertTrue(!verbose.contains("duplicate"), "fping -c without -q says nothing of them: " + verbose);
-        assertTrue(verbose.contains("xmt/rcv/%loss = 10/10/0%"), verbose);
+        assertContains(verbose, "xmt/rcv/%loss = 10/10/0%");
     }
 
     @Test
@@ -110,15 +107,13 @@ class MisbehaviourIT {
         assertTrue(m.find(), fping);
         int received = Integer.parseInt(m.group(1));
         assertTrue(received > 0 && received < 12, "fping's 500 ms time-out loses the late ones: " + fping);
-        assertTrue(fping.contains("timed out"), fping);
+        assertContains(fping, "timed out");
     }
 
     @Test
     void pingSeesTheTtlChange() throws Exception {
         String ping = ping(6, "0.5", "198.18.110.15");
-        assertTrue(ping.contains("ttl=64 "), ping);
-        assertTrue(ping.contains("ttl=57 "), ping);
-        assertTrue(ping.contains("6 received"), ping);
+        assertContains(ping, "ttl=64 ", "ttl=57 ", "6 received");
     }
 
     @Test
@@ -154,6 +149,13 @@ class MisbehaviourIT {
             if (!blackbox.waitFor(10, TimeUnit.SECONDS)) {
                 blackbox.destroyForcibly();
             }
+        }
+    }
+
+    /** Asserts that {@code text} contains each of {@code parts}, showing the whole text when not. */
+    private static void assertContains(String text, String... parts) {
+        for (String part : parts) {
+            assertTrue(text.contains(part), text);
         }
     }
 

@@ -1,33 +1,24 @@
 package io.tunecho.policy;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.Duplicates;
-import io.tunecho.hosts.HostConfig;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
-import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
-import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.LossModel;
-import io.tunecho.hosts.ManualClock;
 import io.tunecho.hosts.TimelineSpec;
 import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.responder.ResponderPipeline;
+import io.tunecho.samples.EmbeddedResponder;
 import io.tunecho.samples.Packets;
-import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.tunecho.samples.EmbeddedResponder.host;
 import static io.tunecho.samples.Packets.checksum;
 import static io.tunecho.samples.Packets.get16;
 import static io.tunecho.samples.Packets.get32;
@@ -39,81 +30,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Host behaviour through the whole pipeline, with a clock and a random generator the test controls. */
 class HostBehaviourTest {
-    private static final IpCidr IFACE = IpCidr.parse("198.18.0.1/24");
     private static final int HOST = 0xC612000A; // 198.18.0.10
 
-    private final ManualClock clock = new ManualClock();
-    private final PacketCounters counters = new PacketCounters();
-    private final List<ByteBuf> fed = new ArrayList<>();
-    private EmbeddedChannel channel;
-    private HostTable table;
+    private EmbeddedResponder responder;
 
     private void start(HostSettings settings) {
         start(settings, 10_000, 42);
     }
 
     private void start(HostSettings settings, int maxDelayed, long seed) {
-        table = HostTable.build(new HostConfig(IFACE, List.of(), Map.of(), List.of(new HostSpec(
-                IpCidr.ipv4(HOST, 32), null, settings, 0, "test"))), null, clock);
-        channel = new EmbeddedChannel();
-        channel.freezeTime();
-        HostTable t = table;
-        ResponderPipeline.builder(counters, () -> t).clock(clock).seed(seed).maxDelayed(maxDelayed).build()
-                .addTo(channel.pipeline());
+        responder = EmbeddedResponder.builder().hosts(List.of(host(HOST, settings))).maxDelayed(maxDelayed).seed(seed)
+                .build();
     }
 
     @AfterEach
     void tearDown() {
-        if (channel != null) {
-            channel.finishAndReleaseAll();
-        }
-        for (ByteBuf b : fed) {
-            assertEquals(0, b.refCnt(), "a packet was not released");
+        if (responder != null) {
+            responder.close();
         }
     }
 
     private void send(int seq) {
-        ByteBuf b = new Packets.Builder().dst(HOST).seq(seq).buf();
-        fed.add(b);
-        channel.writeInbound(b);
-    }
-
-    private byte[] reply() {
-        ByteBuf r = channel.readOutbound();
-        if (r == null) {
-            return null;
-        }
-        byte[] bytes = new byte[r.readableBytes()];
-        r.getBytes(r.readerIndex(), bytes);
-        r.release();
-        return bytes;
-    }
-
-    private void advance(long millis) {
-        advanceNanos(TimeUnit.MILLISECONDS.toNanos(millis));
-    }
-
-    /** Moves the test's clock and the event loop's together, and runs what has become due. */
-    private void advanceNanos(long nanos) {
-        clock.advance(nanos, TimeUnit.NANOSECONDS);
-        channel.advanceTimeBy(nanos, TimeUnit.NANOSECONDS);
-        channel.runScheduledPendingTasks();
+        responder.send(new Packets.Builder().dst(HOST).seq(seq).buf());
     }
 
     private HostCounters hostCounters() {
-        return table.lookupIpv4(HOST).counters();
+        return responder.hostCounters(HOST);
     }
 
     @Test
     void aRequestIsStampedWithTheClocksWallTime() {
         start(HostSettings.builder().build());
-        clock.setCurrentTimeMillis(1_234_567_890_123L);
+        responder.clock().setCurrentTimeMillis(1_234_567_890_123L);
         send(1);
-        assertNotNull(reply());
+        assertNotNull(responder.reply());
         assertEquals(1_234_567_890_123L, hostCounters().lastProbedMillis(), "the pipeline's clock, not the system's");
-        advance(1500);
+        responder.advance(1500);
         send(2);
-        assertNotNull(reply());
+        assertNotNull(responder.reply());
         assertEquals(1_234_567_891_623L, hostCounters().lastProbedMillis());
     }
 
@@ -121,8 +75,8 @@ class HostBehaviourTest {
     void aDownHostIsSilent() {
         start(HostSettings.of(HostSetting.STATE, HostState.DOWN));
         send(1);
-        assertNull(reply());
-        assertEquals(1, counters.dropped(DropReason.HOST_DOWN));
+        assertNull(responder.reply());
+        assertEquals(1, responder.counters().dropped(DropReason.HOST_DOWN));
         assertEquals(1, hostCounters().dropped(HostCounters.Drop.DOWN));
         assertEquals(1, hostCounters().requests());
     }
@@ -131,10 +85,8 @@ class HostBehaviourTest {
     void anUnreachableHostIsReportedByItsGateway() {
         start(HostSettings.of(HostSetting.STATE, HostState.UNREACHABLE));
         byte[] request = new Packets.Builder().dst(HOST).build();
-        ByteBuf in = Unpooled.directBuffer().writeBytes(request);
-        fed.add(in);
-        channel.writeInbound(in);
-        byte[] error = reply();
+        responder.send(request);
+        byte[] error = responder.reply();
         assertNotNull(error);
         assertEquals(0x45, error[0] & 0xFF);
         assertEquals(0xC61200FE, get32(error, 12), "from the default gateway, 198.18.0.254");
@@ -144,8 +96,8 @@ class HostBehaviourTest {
         assertEquals(1, error[21], "host unreachable");
         assertEquals(0, checksum(error, 20, error.length - 20));
         assertArrayEquals(request, Arrays.copyOfRange(error, 28, error.length), "quotes the whole request");
-        assertEquals(1, counters.icmpErrorCount());
-        assertEquals(0, counters.repliedCount());
+        assertEquals(1, responder.counters().icmpErrorCount());
+        assertEquals(0, responder.counters().repliedCount());
         assertEquals(1, hostCounters().errors());
     }
 
@@ -153,7 +105,7 @@ class HostBehaviourTest {
     void theReplyCarriesTheHostsTtl() {
         start(HostSettings.of(HostSetting.TTL, 128));
         send(1);
-        byte[] r = reply();
+        byte[] r = responder.reply();
         assertEquals(128, r[8] & 0xFF);
         assertEquals(0, checksum(r, 0, 20));
         assertEquals(1, hostCounters().replies());
@@ -165,8 +117,8 @@ class HostBehaviourTest {
         for (int i = 0; i < 10; i++) {
             send(i);
         }
-        assertNull(reply());
-        assertEquals(10, counters.dropped(DropReason.LOSS));
+        assertNull(responder.reply());
+        assertEquals(10, responder.counters().dropped(DropReason.LOSS));
         assertEquals(10, hostCounters().dropped(HostCounters.Drop.LOSS));
     }
 
@@ -178,14 +130,14 @@ class HostBehaviourTest {
     }
 
     private List<Integer> lostWithSeed(long seed) {
-        if (channel != null) {
-            channel.finishAndReleaseAll();
+        if (responder != null) {
+            responder.close();
         }
         start(HostSettings.of(HostSetting.LOSS, LossModel.independent(0.5)), 100, seed);
         List<Integer> lost = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             send(i);
-            if (reply() == null) {
+            if (responder.reply() == null) {
                 lost.add(i);
             }
         }
@@ -196,22 +148,20 @@ class HostBehaviourTest {
     void aDuplicateGoesOutTwice() {
         start(HostSettings.of(HostSetting.DUPLICATE, Duplicates.of(1.0)));
         send(1);
-        byte[] a = reply();
-        byte[] b = reply();
+        byte[] a = responder.reply();
+        byte[] b = responder.reply();
         assertNotNull(b);
         assertArrayEquals(a, b);
-        assertNull(reply());
-        assertEquals(2, counters.repliedCount());
+        assertNull(responder.reply());
+        assertEquals(2, responder.counters().repliedCount());
     }
 
     @Test
     void corruptionAltersOneDataByteAndKeepsTheChecksumRight() {
         start(HostSettings.of(HostSetting.CORRUPT, 1.0));
         byte[] request = new Packets.Builder().dst(HOST).build();
-        ByteBuf in = Unpooled.directBuffer().writeBytes(request);
-        fed.add(in);
-        channel.writeInbound(in);
-        byte[] r = reply();
+        responder.send(request);
+        byte[] r = responder.reply();
         assertEquals(0, checksum(r, 20, r.length - 20), "the checksum still holds");
         int differing = 0;
         for (int i = 28; i < r.length; i++) {
@@ -228,14 +178,14 @@ class HostBehaviourTest {
     void aDelayedReplyLeavesAtItsTime() {
         start(HostSettings.of(HostSetting.DELAY, 10_000_000L));
         send(1);
-        assertNull(reply(), "held back");
-        advance(9);
-        assertNull(reply());
-        advance(1);
-        byte[] r = reply();
+        assertNull(responder.reply(), "held back");
+        responder.advance(9);
+        assertNull(responder.reply());
+        responder.advance(1);
+        byte[] r = responder.reply();
         assertNotNull(r);
         assertEquals(0, r[20], "an echo reply");
-        assertEquals(1, counters.repliedCount());
+        assertEquals(1, responder.counters().repliedCount());
     }
 
     /**
@@ -244,31 +194,27 @@ class HostBehaviourTest {
      * lead before it), the reply is not sent yet: the clock is then moved on to its time.
      */
     private void lateCycle(int seq, long lateNanos) {
-        long lead = shaper().leadNanos();
+        long lead = responder.shaper().leadNanos();
         long wait = 10_000_000L - lead;
         send(seq);
-        clock.advance(wait + lateNanos, TimeUnit.NANOSECONDS);
-        channel.advanceTimeBy(wait, TimeUnit.NANOSECONDS);
-        channel.runScheduledPendingTasks();
+        responder.clock().advance(wait + lateNanos, TimeUnit.NANOSECONDS);
+        responder.channel().advanceTimeBy(wait, TimeUnit.NANOSECONDS);
+        responder.channel().runScheduledPendingTasks();
         if (lateNanos < lead) {
-            assertNull(channel.outboundMessages().peek(), "reply " + seq + " before its time");
-            advanceNanos(lead - lateNanos);
+            assertNull(responder.channel().outboundMessages().peek(), "reply " + seq + " before its time");
+            responder.advanceNanos(lead - lateNanos);
         }
-        assertNotNull(reply(), "the reply of request " + seq);
-    }
-
-    private ReplyShaper shaper() {
-        return ResponderPipeline.replyShaper(channel.pipeline());
+        assertNotNull(responder.reply(), "the reply of request " + seq);
     }
 
     @Test
     void theTimerLearnsHowLateItWakesAndIsSetThatMuchEarlier() {
         start(HostSettings.of(HostSetting.DELAY, 10_000_000L));
-        assertEquals(0, shaper().leadNanos(), "nothing learnt yet");
+        assertEquals(0, responder.shaper().leadNanos(), "nothing learnt yet");
         for (int i = 0; i < 400; i++) {
             lateCycle(i, 200_000);
         }
-        long lead = shaper().leadNanos();
+        long lead = responder.shaper().leadNanos();
         assertTrue(lead >= 195_000 && lead <= 205_000, "lead " + lead + " ns for timers 200 us late");
     }
 
@@ -279,7 +225,7 @@ class HostBehaviourTest {
         for (int i = 0; i < 1500; i++) {
             lateCycle(i, r.nextInt(10) == 0 ? 5_000_000 : 100_000); // the mean would be 590 us
         }
-        long lead = shaper().leadNanos();
+        long lead = responder.shaper().leadNanos();
         assertTrue(lead >= 90_000 && lead <= 110_000, "lead " + lead + " ns: the median lateness is 100 us");
     }
 
@@ -289,14 +235,14 @@ class HostBehaviourTest {
         for (int i = 0; i < 1500; i++) {
             lateCycle(i, 3_000_000);
         }
-        assertEquals(ReplyShaper.MAX_LEAD_NANOS, shaper().leadNanos(), "the lead is capped");
+        assertEquals(ReplyShaper.MAX_LEAD_NANOS, responder.shaper().leadNanos(), "the lead is capped");
         send(2000);
-        advanceNanos(10_000_000L - ReplyShaper.MAX_LEAD_NANOS); // the timer wakes the lead early, on time
-        assertNull(reply(), "not before its time: the spin ended by its own bound, the clock did not move");
-        advanceNanos(ReplyShaper.MAX_LEAD_NANOS - 1);
-        assertNull(reply(), "not 1 ns early");
-        advanceNanos(1);
-        assertNotNull(reply(), "at its time");
+        responder.advanceNanos(10_000_000L - ReplyShaper.MAX_LEAD_NANOS); // the timer wakes the lead early, on time
+        assertNull(responder.reply(), "not before its time: the spin ended by its own bound, the clock did not move");
+        responder.advanceNanos(ReplyShaper.MAX_LEAD_NANOS - 1);
+        assertNull(responder.reply(), "not 1 ns early");
+        responder.advanceNanos(1);
+        assertNotNull(responder.reply(), "at its time");
     }
 
     @Test
@@ -305,14 +251,14 @@ class HostBehaviourTest {
         for (int i = 0; i < 400; i++) {
             lateCycle(i, 200_000);
         }
-        long lead = shaper().leadNanos();
+        long lead = responder.shaper().leadNanos();
         // a clock that moves while the event loop spins: each reading 1 us later than the one before
-        clock.autoAdvance(1_000);
+        responder.clock().autoAdvance(1_000);
         send(3000);
-        channel.advanceTimeBy(10_000_000L - lead, TimeUnit.NANOSECONDS);
-        clock.advance(10_000_000L - lead, TimeUnit.NANOSECONDS);
-        channel.runScheduledPendingTasks();
-        assertNotNull(reply(), "sent in the same wake-up, after spinning through the lead");
+        responder.channel().advanceTimeBy(10_000_000L - lead, TimeUnit.NANOSECONDS);
+        responder.clock().advance(10_000_000L - lead, TimeUnit.NANOSECONDS);
+        responder.channel().runScheduledPendingTasks();
+        assertNotNull(responder.reply(), "sent in the same wake-up, after spinning through the lead");
     }
 
     @Test
@@ -320,12 +266,12 @@ class HostBehaviourTest {
         start(HostSettings.builder().set(HostSetting.DELAY, 10_000_000L).set(HostSetting.JITTER, 8_000_000L).build());
         for (int i = 0; i < 50; i++) {
             send(i);
-            advance(1);
+            responder.advance(1);
         }
-        advance(100);
+        responder.advance(100);
         List<Integer> order = new ArrayList<>();
         byte[] r;
-        while ((r = reply()) != null) {
+        while ((r = responder.reply()) != null) {
             order.add(get16(r, 26));
         }
         assertEquals(50, order.size());
@@ -340,11 +286,11 @@ class HostBehaviourTest {
         for (int i = 0; i < 5; i++) {
             send(i);
         }
-        assertEquals(2, counters.dropped(DropReason.DELAY_QUEUE_FULL));
+        assertEquals(2, responder.counters().dropped(DropReason.DELAY_QUEUE_FULL));
         assertEquals(2, hostCounters().dropped(HostCounters.Drop.QUEUE_FULL));
-        advance(10);
+        responder.advance(10);
         int n = 0;
-        while (reply() != null) {
+        while (responder.reply() != null) {
             n++;
         }
         assertEquals(3, n);
@@ -356,9 +302,9 @@ class HostBehaviourTest {
         for (int i = 0; i < 5; i++) {
             send(i);
         }
-        channel.close();
-        channel.runPendingTasks();
-        assertNull(reply(), "nothing after close");
+        responder.channel().close();
+        responder.channel().runPendingTasks();
+        assertNull(responder.reply(), "nothing after close");
         // the leak detector (paranoid) and tearDown check that the held copies were released
     }
 
@@ -368,40 +314,33 @@ class HostBehaviourTest {
         int answered = 0;
         for (int i = 0; i < 20; i++) {
             send(i);
-            answered += reply() != null ? 1 : 0;
+            answered += responder.reply() != null ? 1 : 0;
         }
         assertEquals(5, answered, "one second's worth of tokens");
-        assertEquals(15, counters.dropped(DropReason.RATE_LIMITED));
-        advance(1000);
+        assertEquals(15, responder.counters().dropped(DropReason.RATE_LIMITED));
+        responder.advance(1000);
         for (int i = 0; i < 20; i++) {
             send(i);
-            answered += reply() != null ? 1 : 0;
+            answered += responder.reply() != null ? 1 : 0;
         }
         assertEquals(10, answered);
     }
 
     @Test
     void replyLimitsInAllAndPerSource() {
-        table = HostTable.build(new HostConfig(IFACE, List.of(), Map.of(), List.of()), null, clock);
-        channel = new EmbeddedChannel();
-        channel.freezeTime();
-        HostTable t = table;
-        ResponderPipeline.builder(counters, () -> t).clock(clock).seed(1).replyLimits(10, 4, 1).build()
-                .addTo(channel.pipeline());
+        responder = EmbeddedResponder.builder().seed(1).replyLimits(10, 4, 1).build();
         int answered = 0;
         for (int i = 0; i < 20; i++) {
             send(i); // one source: its limit, 4
-            answered += reply() != null ? 1 : 0;
+            answered += responder.reply() != null ? 1 : 0;
         }
         assertEquals(4, answered);
         for (int src = 2; src < 20; src++) {
-            ByteBuf b = new Packets.Builder().src(0xC6120064 + src).dst(HOST).buf();
-            fed.add(b);
-            channel.writeInbound(b);
-            answered += reply() != null ? 1 : 0;
+            responder.send(new Packets.Builder().src(0xC6120064 + src).dst(HOST).buf());
+            answered += responder.reply() != null ? 1 : 0;
         }
         assertEquals(10, answered, "10 in all");
-        assertEquals(28, counters.dropped(DropReason.REPLY_LIMIT));
+        assertEquals(28, responder.counters().dropped(DropReason.REPLY_LIMIT));
     }
 
     @Test
@@ -411,12 +350,12 @@ class HostBehaviourTest {
                 new TimelineSpec.Step(2_000_000_000L, HostSettings.of(HostSetting.STATE, HostState.DOWN))), true);
         start(HostSettings.of(HostSetting.TIMELINE, flap));
         send(1);
-        assertNotNull(reply());
-        advance(4000);
+        assertNotNull(responder.reply());
+        responder.advance(4000);
         send(2);
-        assertNull(reply());
-        advance(2000);
+        assertNull(responder.reply());
+        responder.advance(2000);
         send(3);
-        assertNotNull(reply());
+        assertNotNull(responder.reply());
     }
 }

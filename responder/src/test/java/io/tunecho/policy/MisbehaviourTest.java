@@ -1,25 +1,18 @@
 package io.tunecho.policy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.Duplicates;
 import io.tunecho.hosts.EchoIdFilter;
 import io.tunecho.hosts.EchoIdentifier;
 import io.tunecho.hosts.EchoSequence;
-import io.tunecho.hosts.HostConfig;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
-import io.tunecho.hosts.HostSpec;
-import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.LateReplies;
-import io.tunecho.hosts.ManualClock;
 import io.tunecho.hosts.TtlChange;
 import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.responder.ResponderPipeline;
+import io.tunecho.samples.EmbeddedResponder;
 import io.tunecho.samples.Packets;
 import io.tunecho.samples.TcpPackets;
 import io.tunecho.wire.IcmpMessage;
@@ -31,11 +24,9 @@ import io.tunecho.wire.TcpSegment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import static io.tunecho.samples.EmbeddedResponder.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,42 +34,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The misbehaviour settings through the whole pipeline, with a seed and a clock the test controls. */
 class MisbehaviourTest {
-    private static final IpCidr IFACE = IpCidr.parse("198.18.0.1/24");
-    private static final IpCidr IFACE6 = IpCidr.parse("fd00:198:18::1/64");
     private static final int HOST = Packets.PEER; // 198.18.0.2
     private static final int OTHER = 0xC6120063; // 198.18.0.99
     /** fd00:198:18::1 -> fd00:198:18::7, id 0x1234, seq 1, 40 bytes of data. */
     private static final String ECHO6 = "6000000000303a40fd000198001800000000000000000001fd00019800180000000000000000"
             + "00078000b12312340001101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637";
 
-    private final ManualClock clock = new ManualClock();
-    private final PacketCounters counters = new PacketCounters();
-    private final List<ByteBuf> fed = new ArrayList<>();
-    private EmbeddedChannel channel;
-    private HostTable table;
+    private EmbeddedResponder responder;
 
     private void start(HostSettings settings) {
         start(settings, 10_000, 42);
     }
 
     private void start(HostSettings settings, int maxDelayed, long seed) {
-        table = HostTable.build(new HostConfig(IFACE, IFACE6, List.of(), Map.of(), List.of(
-                new HostSpec(IpCidr.ipv4(HOST, 32), null, settings, 0, "test"),
-                new HostSpec(IpCidr.parse("fd00:198:18::7"), null, settings, 0, "test"))), null, clock);
-        channel = new EmbeddedChannel();
-        channel.freezeTime();
-        HostTable t = table;
-        ResponderPipeline.builder(counters, () -> t).clock(clock).seed(seed).maxDelayed(maxDelayed).build()
-                .addTo(channel.pipeline());
+        responder = EmbeddedResponder.builder().hosts(List.of(host(HOST, settings),
+                host(IpCidr.parse("fd00:198:18::7"), settings))).maxDelayed(maxDelayed).seed(seed).build();
     }
 
     @AfterEach
     void tearDown() {
-        if (channel != null) {
-            channel.finishAndReleaseAll();
-        }
-        for (ByteBuf b : fed) {
-            assertEquals(0, b.refCnt(), "a packet was not released");
+        if (responder != null) {
+            responder.close();
         }
     }
 
@@ -88,28 +64,7 @@ class MisbehaviourTest {
         Packets.put16(p, 24, id);
         Packets.put16(p, 22, 0);
         Packets.put16(p, 22, Packets.checksum(p, 20, p.length - 20));
-        feed(Unpooled.directBuffer().writeBytes(p));
-    }
-
-    private void feed(ByteBuf b) {
-        fed.add(b);
-        channel.writeInbound(b);
-    }
-
-    private byte[] reply() {
-        ByteBuf r = channel.readOutbound();
-        if (r == null) {
-            return null;
-        }
-        byte[] bytes = ByteBufUtil.getBytes(r);
-        r.release();
-        return bytes;
-    }
-
-    private void advance(long millis) {
-        clock.advance(millis, TimeUnit.MILLISECONDS);
-        channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
+        responder.send(p);
     }
 
     /** The IPv4 echo reply's views, after checking both checksums. */
@@ -134,9 +89,9 @@ class MisbehaviourTest {
     @Test
     void aHostWithoutTheseSettingsNeitherRewritesNorShapes() {
         start(HostSettings.EMPTY);
-        assertTrue(!table.lookupIpv4(HOST).baseBehaviour().shapesReplies());
+        assertTrue(!responder.table().lookupIpv4(HOST).baseBehaviour().shapesReplies());
         send(0x1234, 7);
-        IcmpMessage icmp = echoReply(reply());
+        IcmpMessage icmp = echoReply(responder.reply());
         assertEquals(0x1234, icmp.identifier());
         assertEquals(7, icmp.sequence());
     }
@@ -145,7 +100,7 @@ class MisbehaviourTest {
     void replyFromChangesTheSourceOfEchoRepliesAndKeepsTheChecksumsRight() {
         start(HostSettings.of(HostSetting.REPLY_FROM, IpCidr.ipv4(OTHER, 32)));
         send(0x1234, 1);
-        byte[] r = reply();
+        byte[] r = responder.reply();
         echoReply(r);
         assertEquals(OTHER, source(r));
         assertEquals(Packets.HOST, new Ipv4Packet().wrap(Unpooled.wrappedBuffer(r)).destination());
@@ -154,8 +109,8 @@ class MisbehaviourTest {
     @Test
     void replyFromChangesTheSourceOfTcpAnswersWithTheirPseudoHeaderChecksum() {
         start(HostSettings.of(HostSetting.REPLY_FROM, IpCidr.ipv4(OTHER, 32)));
-        feed(Unpooled.directBuffer().writeBytes(TcpPackets.withTcpChecksum(TcpPackets.NC_SYN)));
-        byte[] r = reply();
+        responder.send(TcpPackets.withTcpChecksum(TcpPackets.NC_SYN));
+        byte[] r = responder.reply();
         assertNotNull(r, "a reset from the closed port");
         assertEquals(OTHER, source(r));
         Ipv4Packet ip = new Ipv4Packet().wrap(Unpooled.wrappedBuffer(r));
@@ -167,8 +122,8 @@ class MisbehaviourTest {
     void replyFromOverIpv6KeepsTheIcmpv6ChecksumRight() {
         IpCidr from = IpCidr.parse("fd00:198:18::99");
         start(HostSettings.of(HostSetting.REPLY_FROM, from));
-        feed(Unpooled.directBuffer().writeBytes(ByteBufUtil.decodeHexDump(ECHO6)));
-        byte[] r = reply();
+        responder.send(ByteBufUtil.decodeHexDump(ECHO6));
+        byte[] r = responder.reply();
         assertNotNull(r);
         Ipv6Packet ip = new Ipv6Packet().wrap(Unpooled.wrappedBuffer(r));
         assertEquals(from.high(), ip.sourceHigh());
@@ -182,7 +137,7 @@ class MisbehaviourTest {
     void aReplyFromOfTheOtherVersionLeavesTheReplyAsItIs() {
         start(HostSettings.of(HostSetting.REPLY_FROM, IpCidr.parse("fd00:198:18::99")));
         send(0x1234, 1);
-        byte[] r = reply();
+        byte[] r = responder.reply();
         echoReply(r);
         assertEquals(HOST, source(r));
     }
@@ -191,22 +146,22 @@ class MisbehaviourTest {
     void identifierRewriteFlipsTheTopBit() {
         start(HostSettings.of(HostSetting.IDENTIFIER, EchoIdentifier.REWRITE));
         send(0x1234, 1);
-        assertEquals(0x9234, echoReply(reply()).identifier());
+        assertEquals(0x9234, echoReply(responder.reply()).identifier());
         send(0x9234, 2);
-        assertEquals(0x1234, echoReply(reply()).identifier());
+        assertEquals(0x1234, echoReply(responder.reply()).identifier());
     }
 
     @Test
     void staleSequenceCarriesThePreviousRequestsOfTheFlow() {
         start(HostSettings.of(HostSetting.SEQUENCE, EchoSequence.STALE));
         send(0x1234, 1);
-        assertEquals(1, echoReply(reply()).sequence(), "the first of a flow carries its own");
+        assertEquals(1, echoReply(responder.reply()).sequence(), "the first of a flow carries its own");
         send(0x1234, 2);
-        assertEquals(1, echoReply(reply()).sequence());
+        assertEquals(1, echoReply(responder.reply()).sequence());
         send(0x5678, 40);
-        assertEquals(40, echoReply(reply()).sequence(), "another identifier is another flow");
+        assertEquals(40, echoReply(responder.reply()).sequence(), "another identifier is another flow");
         send(0x1234, 3);
-        IcmpMessage icmp = echoReply(reply());
+        IcmpMessage icmp = echoReply(responder.reply());
         assertEquals(2, icmp.sequence());
         assertEquals(0x1234, icmp.identifier(), "the identifier is kept");
     }
@@ -217,9 +172,9 @@ class MisbehaviourTest {
                 .set(HostSetting.IDENTIFIER, EchoIdentifier.REWRITE)
                 .set(HostSetting.REPLY_FROM, IpCidr.ipv4(OTHER, 32)).build());
         send(0x0101, 5);
-        echoReply(reply());
+        echoReply(responder.reply());
         send(0x0101, 6);
-        byte[] r = reply();
+        byte[] r = responder.reply();
         IcmpMessage icmp = echoReply(r);
         assertEquals(5, icmp.sequence());
         assertEquals(0x8101, icmp.identifier());
@@ -231,10 +186,10 @@ class MisbehaviourTest {
         start(HostSettings.of(HostSetting.DUPLICATE, new Duplicates(1.0, 3)));
         send(0x1234, 1);
         for (int i = 0; i < 3; i++) {
-            assertEquals(1, echoReply(reply()).sequence(), "copy " + i);
+            assertEquals(1, echoReply(responder.reply()).sequence(), "copy " + i);
         }
-        assertNull(reply());
-        assertEquals(3, table.lookupIpv4(HOST).counters().replies());
+        assertNull(responder.reply());
+        assertEquals(3, responder.hostCounters(HOST).replies());
     }
 
     @Test
@@ -243,24 +198,24 @@ class MisbehaviourTest {
                 .set(HostSetting.DELAY, 10_000_000L).build(), 6, 42);
         send(0x1234, 1);
         send(0x1234, 2); // 4 + 4 > 6: dropped whole
-        assertEquals(1, counters.dropped(DropReason.DELAY_QUEUE_FULL));
-        assertNull(reply());
-        advance(10);
+        assertEquals(1, responder.counters().dropped(DropReason.DELAY_QUEUE_FULL));
+        assertNull(responder.reply());
+        responder.advance(10);
         for (int i = 0; i < 4; i++) {
-            assertEquals(1, echoReply(reply()).sequence());
+            assertEquals(1, echoReply(responder.reply()).sequence());
         }
-        assertNull(reply());
+        assertNull(responder.reply());
     }
 
     @Test
     void aLateReplyIsHeldLongerAndOvertakenByTheOnesBehindIt() {
         start(HostSettings.of(HostSetting.LATE, new LateReplies(1.0, 3_000_000_000L)));
         send(0x1234, 1);
-        assertNull(reply());
-        advance(2999);
-        assertNull(reply());
-        advance(1);
-        assertEquals(1, echoReply(reply()).sequence());
+        assertNull(responder.reply());
+        responder.advance(2999);
+        assertNull(responder.reply());
+        responder.advance(1);
+        assertEquals(1, echoReply(responder.reply()).sequence());
     }
 
     @Test
@@ -269,14 +224,14 @@ class MisbehaviourTest {
         int onTime = 0;
         for (int seq = 0; seq < 1000; seq++) {
             send(0x1234, seq);
-            if (reply() != null) {
+            if (responder.reply() != null) {
                 onTime++;
             }
         }
         assertTrue(onTime > 650 && onTime < 750, onTime + " of 1000 on time, for p = 30%");
-        advance(3000);
+        responder.advance(3000);
         int late = 0;
-        while (reply() != null) {
+        while (responder.reply() != null) {
             late++;
         }
         assertEquals(1000 - onTime, late, "every late reply comes, sequence intact");
@@ -288,11 +243,11 @@ class MisbehaviourTest {
         int[] expected = {64, 57, 50, 64};
         for (int i = 0; i < expected.length; i++) {
             send(0x1234, i);
-            assertEquals(expected[i], ttl(reply()), "at " + i + " s");
-            advance(999);
+            assertEquals(expected[i], ttl(responder.reply()), "at " + i + " s");
+            responder.advance(999);
             send(0x1234, i);
-            assertEquals(expected[i], ttl(reply()), "at " + i + ".999 s");
-            advance(1);
+            assertEquals(expected[i], ttl(responder.reply()), "at " + i + ".999 s");
+            responder.advance(1);
         }
     }
 
@@ -300,36 +255,36 @@ class MisbehaviourTest {
     void theEchoIdFilterDropsAnIdentifierSeenForTooLongAndForgetsAnIdleOne() {
         start(HostSettings.of(HostSetting.ECHO_ID_FILTER, new EchoIdFilter(3_000_000_000L, 30_000_000_000L)));
         send(0x1234, 1);
-        assertNotNull(reply());
-        advance(3000);
+        assertNotNull(responder.reply());
+        responder.advance(3000);
         send(0x1234, 2);
-        assertNotNull(reply(), "seen for 3 s: not longer than after");
-        advance(1);
+        assertNotNull(responder.reply(), "seen for 3 s: not longer than after");
+        responder.advance(1);
         send(0x1234, 3);
-        assertNull(reply(), "seen for longer than 3 s");
-        assertEquals(1, counters.dropped(DropReason.ECHO_ID_FILTERED));
-        assertEquals(1, table.lookupIpv4(HOST).counters().dropped(HostCounters.Drop.ECHO_ID_FILTERED));
+        assertNull(responder.reply(), "seen for longer than 3 s");
+        assertEquals(1, responder.counters().dropped(DropReason.ECHO_ID_FILTERED));
+        assertEquals(1, responder.hostCounters(HOST).dropped(HostCounters.Drop.ECHO_ID_FILTERED));
         send(0x4321, 1);
-        assertNotNull(reply(), "a new identifier passes");
-        advance(29_000);
+        assertNotNull(responder.reply(), "a new identifier passes");
+        responder.advance(29_000);
         send(0x1234, 4);
-        assertNull(reply(), "a dropped request counts as seen: not idle yet");
-        advance(30_001);
+        assertNull(responder.reply(), "a dropped request counts as seen: not idle yet");
+        responder.advance(30_001);
         send(0x1234, 5);
-        assertNotNull(reply(), "forgotten after 30 s unseen");
+        assertNotNull(responder.reply(), "forgotten after 30 s unseen");
     }
 
     @Test
     void theEchoIdFilterLetsOtherProtocolsPass() {
         start(HostSettings.of(HostSetting.ECHO_ID_FILTER, new EchoIdFilter(0, 30_000_000_000L)));
         send(0x1234, 1);
-        assertNotNull(reply());
-        advance(1);
+        assertNotNull(responder.reply());
+        responder.advance(1);
         for (int i = 0; i < 3; i++) {
-            feed(Unpooled.directBuffer().writeBytes(TcpPackets.withTcpChecksum(TcpPackets.NC_SYN)));
-            assertNotNull(reply(), "TCP is not filtered");
+            responder.send(TcpPackets.withTcpChecksum(TcpPackets.NC_SYN));
+            assertNotNull(responder.reply(), "TCP is not filtered");
         }
         send(0x1234, 2);
-        assertNull(reply());
+        assertNull(responder.reply());
     }
 }

@@ -1,33 +1,23 @@
 package io.tunecho.policy;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
+import io.tunecho.hosts.Hop;
 import io.tunecho.hosts.HopChoice;
-import io.tunecho.hosts.HostConfig;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
-import io.tunecho.hosts.HostSpec;
-import io.tunecho.hosts.HostTable;
-import io.tunecho.hosts.Hop;
 import io.tunecho.hosts.LossModel;
-import io.tunecho.hosts.ManualClock;
 import io.tunecho.packet.DropReason;
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.responder.ResponderPipeline;
+import io.tunecho.samples.EmbeddedResponder;
 import io.tunecho.samples.Packets;
 import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
+import static io.tunecho.samples.EmbeddedResponder.host;
 import static io.tunecho.samples.Packets.checksum;
 import static io.tunecho.samples.Packets.get32;
 import static io.tunecho.samples.Packets.put16;
@@ -42,8 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through the whole pipeline, with a seed and a clock the test controls.
  */
 class PathChoiceTest {
-    private static final IpCidr IFACE = IpCidr.parse("198.18.0.1/24");
-    private static final IpCidr IFACE6 = IpCidr.parse("fd00:198:18::1/64");
     private static final int SRC = 0xC6120001; // 198.18.0.1
     private static final int HOST = 0xCB00710A; // 203.0.113.10
     private static final int OTHER = 0xCB00710B; // 203.0.113.11
@@ -52,11 +40,7 @@ class PathChoiceTest {
     private static final int RIGHT = 0xC6124802; // 198.18.72.2
     private static final long NET6 = 0xfd00_0198_0018_0000L;
 
-    private final ManualClock clock = new ManualClock();
-    private final PacketCounters counters = new PacketCounters();
-    private final List<ByteBuf> fed = new ArrayList<>();
-    private EmbeddedChannel channel;
-    private HostTable table;
+    private EmbeddedResponder responder;
 
     private static IpCidr v4(int a) {
         return IpCidr.ipv4(a, 32);
@@ -70,25 +54,13 @@ class PathChoiceTest {
     private void start(HopChoice by, HostSettings left, HostSettings right) {
         HostSettings path = HostSettings.of(HostSetting.HOPS, List.of(Hop.of(v4(FIRST)),
                 choice(by, v4(LEFT), v4(RIGHT))));
-        start(List.of(new HostSpec(v4(HOST), null, path, 0, "test"), new HostSpec(v4(OTHER), null, path, 0, "test"),
-                new HostSpec(v4(LEFT), null, left, 0, "test"), new HostSpec(v4(RIGHT), null, right, 0, "test")));
-    }
-
-    private void start(List<HostSpec> hosts) {
-        table = HostTable.build(new HostConfig(IFACE, IFACE6, List.of(), Map.of(), hosts), null, clock);
-        channel = new EmbeddedChannel();
-        channel.freezeTime();
-        HostTable t = table;
-        ResponderPipeline.builder(counters, () -> t).clock(clock).seed(42).build().addTo(channel.pipeline());
+        responder = EmbeddedResponder.of(host(HOST, path), host(OTHER, path), host(LEFT, left), host(RIGHT, right));
     }
 
     @AfterEach
     void tearDown() {
-        if (channel != null) {
-            channel.finishAndReleaseAll();
-        }
-        for (ByteBuf b : fed) {
-            assertEquals(0, b.refCnt(), "a packet was not released");
+        if (responder != null) {
+            responder.close();
         }
     }
 
@@ -135,28 +107,10 @@ class PathChoiceTest {
         return p;
     }
 
+    /** Sends {@code packet} and returns the first reply, or null. */
     private byte[] send(byte[] packet) {
-        ByteBuf b = Unpooled.directBuffer().writeBytes(packet);
-        fed.add(b);
-        channel.writeInbound(b);
-        return reply();
-    }
-
-    private byte[] reply() {
-        ByteBuf r = channel.readOutbound();
-        if (r == null) {
-            return null;
-        }
-        byte[] bytes = new byte[r.readableBytes()];
-        r.getBytes(r.readerIndex(), bytes);
-        r.release();
-        return bytes;
-    }
-
-    private void advance(long millis) {
-        clock.advance(millis, TimeUnit.MILLISECONDS);
-        channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
+        responder.send(packet);
+        return responder.reply();
     }
 
     /**
@@ -164,7 +118,7 @@ class PathChoiceTest {
      * previous probe (within the ICMP error limit of 10 a second from one router to one prober).
      */
     private int timeExceededFrom(byte[] probe) {
-        advance(100);
+        responder.advance(100);
         byte[] error = send(probe);
         assertNotNull(error, "time exceeded");
         assertEquals(11, error[20], "time exceeded");
@@ -234,18 +188,18 @@ class PathChoiceTest {
                 HostSettings.of(HostSetting.DELAY, 30_000_000L));
         Set<Integer> seen = new HashSet<>();
         for (int port = 33434; port < 33440; port++) {
-            advance(100);
+            responder.advance(100);
             assertNull(send(udp(HOST, 2, 40000, port)), "the router's answer waits for its own delay");
-            advance(30);
-            byte[] error = reply();
+            responder.advance(30);
+            byte[] error = responder.reply();
             assertEquals(11, error[20], "time exceeded");
             int router = get32(error, 12);
             seen.add(router);
             assertNull(send(udp(HOST, 64, 40000, port)), "delayed by the router it crossed");
-            advance(router == LEFT ? 9 : 29);
-            assertNull(reply(), "not before the path's delay");
-            advance(1);
-            byte[] r = reply();
+            responder.advance(router == LEFT ? 9 : 29);
+            assertNull(responder.reply(), "not before the path's delay");
+            responder.advance(1);
+            byte[] r = responder.reply();
             assertNotNull(r, "after the delay of " + (router == LEFT ? "the left" : "the right") + " router");
             assertEquals(3, r[20], "port unreachable from the host");
             assertEquals(HOST, get32(r, 12));
@@ -292,13 +246,13 @@ class PathChoiceTest {
     void aRouterWithRateZeroForwardsButNeverAnswers() {
         start(HopChoice.FLOW, HostSettings.of(HostSetting.RATE, 0.0), HostSettings.of(HostSetting.RATE, 0.0));
         for (int port = 33434; port < 33444; port++) {
-            advance(100);
+            responder.advance(100);
             assertNull(send(udp(HOST, 2, 40000, port)), "* * * at the silent hop");
             assertNotNull(send(udp(HOST, 3, 40000, port)), "the host behind it answers");
         }
-        assertEquals(10, counters.dropped(DropReason.RATE_LIMITED));
-        assertEquals(10, table.lookupIpv4(LEFT).counters().dropped(HostCounters.Drop.RATE)
-                + table.lookupIpv4(RIGHT).counters().dropped(HostCounters.Drop.RATE));
+        assertEquals(10, responder.counters().dropped(DropReason.RATE_LIMITED));
+        assertEquals(10, responder.hostCounters(LEFT).dropped(HostCounters.Drop.RATE)
+                + responder.hostCounters(RIGHT).dropped(HostCounters.Drop.RATE));
         assertNull(send(new Packets.Builder().src(SRC).dst(LEFT).build()), "nor does it answer a ping");
     }
 
@@ -308,13 +262,13 @@ class PathChoiceTest {
         start(HopChoice.FLOW, one, one);
         int router = timeExceededFrom(udp(HOST, 2, 40000, 33434));
         for (int i = 0; i < 5; i++) {
-            advance(100);
+            responder.advance(100);
             assertNull(send(udp(HOST, 2, 40000, 33434)), "one a second");
             assertNotNull(send(udp(HOST, 64, 40000, 33434)), "the destination answers all");
         }
-        advance(400);
+        responder.advance(400);
         assertEquals(router, timeExceededFrom(udp(HOST, 2, 40000, 33434)), "a second later, one more");
-        assertEquals(5, table.lookupIpv4(router).counters().dropped(HostCounters.Drop.RATE));
+        assertEquals(5, responder.hostCounters(router).dropped(HostCounters.Drop.RATE));
     }
 
     @Test
@@ -323,27 +277,27 @@ class PathChoiceTest {
                 .set(HostSetting.DELAY, 20_000_000L).build(), HostSettings.builder()
                 .set(HostSetting.LOSS, LossModel.independent(1)).set(HostSetting.DELAY, 20_000_000L).build());
         assertNull(send(udp(HOST, 2, 40000, 33434)), "lost");
-        assertNull(reply());
-        assertEquals(1, counters.dropped(DropReason.LOSS));
-        channel.finishAndReleaseAll();
+        assertNull(responder.reply());
+        assertEquals(1, responder.counters().dropped(DropReason.LOSS));
+        responder.close();
         start(HopChoice.FLOW, HostSettings.of(HostSetting.DELAY, 20_000_000L),
                 HostSettings.of(HostSetting.DELAY, 20_000_000L));
         assertNull(send(udp(HOST, 2, 40000, 33434)), "its own delay first");
-        advance(19);
-        assertNull(reply());
-        advance(1);
-        byte[] error = reply();
+        responder.advance(19);
+        assertNull(responder.reply());
+        responder.advance(1);
+        byte[] error = responder.reply();
         assertNotNull(error);
         assertEquals(11, error[20]);
     }
 
     @Test
     void ipv6FlowsSpreadOverAChoiceToo() {
-        IpCidr host = IpCidr.parse("fd00:198:18::10");
+        IpCidr target = IpCidr.parse("fd00:198:18::10");
         IpCidr a = IpCidr.parse("fd00:198:18::a1");
         IpCidr b = IpCidr.parse("fd00:198:18::a2");
-        start(List.of(new HostSpec(host, null, HostSettings.of(HostSetting.HOPS, List.of(choice(HopChoice.FLOW, a,
-                b))), 0, "test")));
+        responder = EmbeddedResponder.of(host(target, HostSettings.of(HostSetting.HOPS,
+                List.of(choice(HopChoice.FLOW, a, b)))));
         Set<Long> seen = new HashSet<>();
         for (int port = 33434; port < 33440; port++) {
             long from = timeExceeded6From(udp6(0x10, 1, 40000, port));
@@ -359,7 +313,7 @@ class PathChoiceTest {
 
     /** The low 64 bits of the router that answered {@code probe} with ICMPv6 time exceeded. */
     private long timeExceeded6From(byte[] probe) {
-        advance(100);
+        responder.advance(100);
         byte[] error = send(probe);
         assertNotNull(error, "time exceeded");
         assertEquals(3, error[40], "ICMPv6 time exceeded");

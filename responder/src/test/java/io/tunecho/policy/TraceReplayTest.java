@@ -1,16 +1,9 @@
 package io.tunecho.policy;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.tunecho.hosts.DelayTrace;
-import io.tunecho.hosts.HostConfig;
 import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
-import io.tunecho.hosts.HostSpec;
-import io.tunecho.hosts.HostTable;
-import io.tunecho.hosts.ManualClock;
-import io.tunecho.packet.PacketCounters;
-import io.tunecho.responder.ResponderPipeline;
+import io.tunecho.samples.EmbeddedResponder;
 import io.tunecho.samples.Packets;
 import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
@@ -18,60 +11,43 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import static io.tunecho.samples.EmbeddedResponder.host;
+import static io.tunecho.samples.Packets.get32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** A host with a trace: each address's replies leave after the trace's values, in order, looping. */
 class TraceReplayTest {
-    private static final IpCidr IFACE = IpCidr.parse("198.18.0.1/24");
     private static final int A = 0xC612000A; // 198.18.0.10
     private static final int B = 0xC612000B; // 198.18.0.11
     private static final long MS = 1_000_000L;
 
-    private final ManualClock clock = new ManualClock();
-    private final List<ByteBuf> fed = new ArrayList<>();
-    private EmbeddedChannel channel;
+    private EmbeddedResponder responder;
     private int seq;
 
     private void start(HostSettings settings) {
-        HostTable table = HostTable.build(new HostConfig(IFACE, List.of(), Map.of(), List.of(new HostSpec(
-                IpCidr.parse("198.18.0.8/29"), null, settings, 0, "test"))), null, clock);
-        channel = new EmbeddedChannel();
-        channel.freezeTime();
-        ResponderPipeline.builder(new PacketCounters(), () -> table).clock(clock).seed(42).build()
-                .addTo(channel.pipeline());
+        responder = EmbeddedResponder.of(host(IpCidr.parse("198.18.0.8/29"), settings));
     }
 
     @AfterEach
     void tearDown() {
-        if (channel != null) {
-            channel.finishAndReleaseAll();
-        }
-        for (ByteBuf b : fed) {
-            assertEquals(0, b.refCnt(), "a packet was not released");
+        if (responder != null) {
+            responder.close();
         }
     }
 
     /** Pings {@code dst} and returns how many whole ms its reply waited; the reply comes from {@code dst}. */
     private long delayMillis(int dst) {
-        ByteBuf b = new Packets.Builder().dst(dst).seq(++seq).buf();
-        fed.add(b);
-        channel.writeInbound(b);
+        responder.send(new Packets.Builder().dst(dst).seq(++seq).buf());
         for (long ms = 0; ms <= 1000; ms++) {
-            ByteBuf r = channel.readOutbound();
+            byte[] r = responder.reply();
             if (r != null) {
-                int from = r.getInt(r.readerIndex() + 12);
-                r.release();
-                assertEquals(dst, from, "the reply's source");
+                assertEquals(dst, get32(r, 12), "the reply's source");
                 return ms;
             }
-            clock.advance(1, TimeUnit.MILLISECONDS);
-            channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
-            channel.runScheduledPendingTasks();
+            responder.advance(1);
         }
         return fail("no reply within 1 s");
     }
@@ -88,19 +64,11 @@ class TraceReplayTest {
     @Test
     void aReplyLeavesAtTheTracesValueNotBefore() {
         start(HostSettings.of(HostSetting.TRACE, new DelayTrace("t", new long[] {7_500_000})));
-        ByteBuf b = new Packets.Builder().dst(A).seq(1).buf();
-        fed.add(b);
-        channel.writeInbound(b);
-        clock.advance(7_499_999, TimeUnit.NANOSECONDS);
-        channel.advanceTimeBy(7_499_999, TimeUnit.NANOSECONDS);
-        channel.runScheduledPendingTasks();
-        assertNull(channel.readOutbound(), "1 ns before the trace's value");
-        clock.advance(1, TimeUnit.NANOSECONDS);
-        channel.advanceTimeBy(1, TimeUnit.NANOSECONDS);
-        channel.runScheduledPendingTasks();
-        ByteBuf r = channel.readOutbound();
-        assertEquals(A, r.getInt(r.readerIndex() + 12));
-        r.release();
+        responder.send(new Packets.Builder().dst(A).seq(1).buf());
+        responder.advanceNanos(7_499_999);
+        assertNull(responder.reply(), "1 ns before the trace's value");
+        responder.advanceNanos(1);
+        assertEquals(A, get32(responder.reply(), 12));
     }
 
     @Test

@@ -3,34 +3,28 @@ package io.tunecho.proto;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.tunecho.hosts.HostConfig;
 import io.tunecho.hosts.HostSetting;
 import io.tunecho.hosts.HostSettings;
-import io.tunecho.hosts.HostSpec;
 import io.tunecho.hosts.HostState;
-import io.tunecho.hosts.HostTable;
 import io.tunecho.hosts.ManualClock;
 import io.tunecho.hosts.PortSet;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.packet.ReplyKind;
-import io.tunecho.responder.ResponderPipeline;
+import io.tunecho.samples.EmbeddedResponder;
 import io.tunecho.samples.Packets;
+import io.tunecho.samples.TcpPackets;
 import io.tunecho.samples.TcpPackets.Reply;
 import io.tunecho.samples.TcpPackets.Segment;
-import io.tunecho.samples.TcpPackets;
-import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static io.tunecho.samples.Packets.get16;
+import static io.tunecho.samples.EmbeddedResponder.host;
 import static io.tunecho.samples.Packets.get32;
 import static io.tunecho.samples.TcpPackets.ACK;
 import static io.tunecho.samples.TcpPackets.FIN;
@@ -51,7 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * Linux sent for the same segment.
  */
 class TcpResponderTest {
-    private static final IpCidr IFACE = IpCidr.parse("198.18.0.1/24");
     /** 198.18.0.2: the default profile, no port open. */
     private static final int CLOSED = Packets.PEER;
     /** 198.18.0.10: ports 22 and 80 open. */
@@ -62,40 +55,31 @@ class TcpResponderTest {
     private static final int SLOW = 0xC612000D;
     private static final int GONE = 0xC612000E;
 
-    private final ManualClock clock = new ManualClock();
-    private final PacketCounters counters = new PacketCounters();
-    private final List<ByteBuf> fed = new ArrayList<>();
+    private EmbeddedResponder responder;
+    private ManualClock clock;
+    private PacketCounters counters;
     private EmbeddedChannel channel;
 
     @BeforeEach
     void setUp() {
-        HostTable table = HostTable.build(new HostConfig(IFACE, List.of(), Map.of(), List.of(
-                new HostSpec(IpCidr.ipv4(WEB, 32), null, HostSettings.of(HostSetting.TCP, PortSet.of(22, 80)),
-                        0, "test"),
-                new HostSpec(IpCidr.ipv4(WINDOWS, 32), null,
-                        HostSettings.builder().set(HostSetting.TTL, 128).set(HostSetting.TCP, PortSet.of(3389)).build(),
-                        0, "test"),
-                new HostSpec(IpCidr.ipv4(DOWN, 32), null,
-                        HostSettings.builder().set(HostSetting.STATE, HostState.DOWN)
-                                .set(HostSetting.TCP, PortSet.of(22)).build(), 0, "test"),
-                new HostSpec(IpCidr.ipv4(SLOW, 32), null,
-                        HostSettings.builder().set(HostSetting.DELAY, 10_000_000L)
-                                .set(HostSetting.TCP, PortSet.of(22)).build(), 0, "test"),
-                new HostSpec(IpCidr.ipv4(GONE, 32), null,
-                        HostSettings.builder().set(HostSetting.STATE, HostState.UNREACHABLE)
-                                .set(HostSetting.TCP, PortSet.of(22)).build(), 0, "test"))),
-                null, clock);
-        channel = new EmbeddedChannel();
-        channel.freezeTime();
-        ResponderPipeline.builder(counters, () -> table).clock(clock).seed(1).build().addTo(channel.pipeline());
+        responder = EmbeddedResponder.builder().hosts(List.of(
+                host(WEB, HostSettings.of(HostSetting.TCP, PortSet.of(22, 80))),
+                host(WINDOWS, HostSettings.builder().set(HostSetting.TTL, 128).set(HostSetting.TCP, PortSet.of(3389))
+                        .build()),
+                host(DOWN, HostSettings.builder().set(HostSetting.STATE, HostState.DOWN)
+                        .set(HostSetting.TCP, PortSet.of(22)).build()),
+                host(SLOW, HostSettings.builder().set(HostSetting.DELAY, 10_000_000L)
+                        .set(HostSetting.TCP, PortSet.of(22)).build()),
+                host(GONE, HostSettings.builder().set(HostSetting.STATE, HostState.UNREACHABLE)
+                        .set(HostSetting.TCP, PortSet.of(22)).build()))).seed(1).build();
+        clock = responder.clock();
+        counters = responder.counters();
+        channel = responder.channel();
     }
 
     @AfterEach
     void tearDown() {
-        assertFalse(channel.finishAndReleaseAll(), "messages left in the channel");
-        for (ByteBuf b : fed) {
-            assertEquals(0, b.refCnt(), "a packet was not released");
-        }
+        assertFalse(responder.finish(), "messages left in the channel");
     }
 
     private Reply exchange(byte[] packet) {
@@ -104,8 +88,7 @@ class TcpResponderTest {
 
     /** Feeds one packet and returns the answer, or null when there is none. */
     private Reply exchange(ByteBuf packet) {
-        fed.add(packet);
-        channel.writeInbound(packet);
+        responder.send(packet);
         assertNull(channel.readInbound(), "nothing may pass the pipeline's end");
         return nextReply();
     }
@@ -407,9 +390,7 @@ class TcpResponderTest {
         assertNoAnswer(new Segment().dst(DOWN), DropReason.HOST_DOWN);
         byte[] syn = new Segment().dst(SLOW).build();
         assertNull(exchange(syn));
-        clock.advance(10, TimeUnit.MILLISECONDS);
-        channel.advanceTimeBy(10, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
+        responder.advance(10);
         Reply r = nextReply();
         assertNotNull(r, "the SYN-ACK after the host's delay");
         r.assertWellFormed().assertAnswers(syn);
@@ -419,9 +400,7 @@ class TcpResponderTest {
     @Test
     void anUnreachableHostsGatewayReportsTheSyn() {
         byte[] syn = new Segment().dst(GONE).build();
-        ByteBuf in = Unpooled.directBuffer().writeBytes(syn);
-        fed.add(in);
-        channel.writeInbound(in);
+        responder.send(syn);
         ByteBuf error = channel.readOutbound();
         assertNotNull(error);
         try {

@@ -3,24 +3,16 @@ package io.tunecho.responder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.tunecho.hosts.Clock;
-import io.tunecho.hosts.HostConfig;
-import io.tunecho.hosts.HostTable;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketCounters;
+import io.tunecho.samples.EmbeddedResponder;
 import io.tunecho.samples.Packets;
 import io.tunecho.wire.IcmpMessage;
-import io.tunecho.wire.IpCidr;
 import io.tunecho.wire.Ipv6Packet;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,37 +29,17 @@ class Ipv6PipelineTest {
             + "073a000104000000008000b12312340001101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132"
             + "3334353637";
 
-    private final PacketCounters counters = new PacketCounters();
-    private final List<ByteBuf> fed = new ArrayList<>();
-    private EmbeddedChannel channel;
-
-    @BeforeEach
-    void setUp() {
-        HostTable hosts = HostTable.build(new HostConfig(IpCidr.parse("198.18.0.1/24"),
-                IpCidr.parse("fd00:198:18::1/64"), List.of(), Map.of(), List.of()), null, Clock.SYSTEM);
-        channel = new EmbeddedChannel();
-        ResponderPipeline.builder(counters, () -> hosts).build().addTo(channel.pipeline());
-    }
+    private final EmbeddedResponder responder = EmbeddedResponder.of();
+    private final PacketCounters counters = responder.counters();
 
     @AfterEach
     void tearDown() {
-        channel.finishAndReleaseAll();
-        for (ByteBuf b : fed) {
-            assertEquals(0, b.refCnt(), "a packet was not released");
-        }
+        responder.close();
     }
 
     private byte[] exchange(String hex) {
-        ByteBuf in = Unpooled.directBuffer().writeBytes(ByteBufUtil.decodeHexDump(hex));
-        fed.add(in);
-        channel.writeInbound(in);
-        ByteBuf out = channel.readOutbound();
-        if (out == null) {
-            return null;
-        }
-        byte[] b = ByteBufUtil.getBytes(out);
-        out.release();
-        return b;
+        responder.send(ByteBufUtil.decodeHexDump(hex));
+        return responder.reply();
     }
 
     private static void assertEchoReply(byte[] reply) {

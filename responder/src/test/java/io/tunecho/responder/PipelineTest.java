@@ -3,11 +3,11 @@ package io.tunecho.responder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.tunecho.hosts.HostTable;
-import io.tunecho.hosts.ManualClock;
+import io.tunecho.hosts.HostConfig;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.packet.ReplyKind;
+import io.tunecho.samples.EmbeddedResponder;
 import io.tunecho.samples.Packets;
 import io.tunecho.wire.IpCidr;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,50 +29,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The answering pipeline as the server builds it, on real and on deliberately broken packets. */
 class PipelineTest {
+    private EmbeddedResponder responder;
     private PacketCounters counters;
     private EmbeddedChannel channel;
-    private final List<ByteBuf> fed = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
-        counters = new PacketCounters();
-        HostTable hosts = HostTable.forInterface(IpCidr.parse("198.18.0.1/24"), List.of(IpCidr.parse("198.18.0.0/24"),
-                IpCidr.parse("203.0.113.0/24")));
-        channel = new EmbeddedChannel();
         // An MTU that takes every packet whole, so that each request has one reply (ReassemblyTest and
         // FragmenterTest cover fragments).
         // A clock that stands still: the rate limits' buckets refill only when a test says so, not as a loaded
         // machine's time passes between two packets.
-        ResponderPipeline.builder(counters, () -> hosts).mtu(65_535).clock(new ManualClock()).build()
-                .addTo(channel.pipeline());
+        responder = EmbeddedResponder.builder().config(HostConfig.answering(IpCidr.parse("198.18.0.1/24"),
+                List.of(IpCidr.parse("198.18.0.0/24"), IpCidr.parse("203.0.113.0/24")))).mtu(65_535).build();
+        counters = responder.counters();
+        channel = responder.channel();
     }
 
     @AfterEach
     void tearDown() {
-        assertFalse(channel.finish(), "unread messages left in the channel");
-        for (ByteBuf b : fed) {
-            assertEquals(0, b.refCnt(), "a packet was not released");
-        }
+        assertFalse(responder.finish(), "unread messages left in the channel");
     }
 
     /** Feeds one packet and returns the reply's bytes, or null when nothing was written. */
     private byte[] exchange(ByteBuf packet) {
-        fed.add(packet);
-        channel.writeInbound(packet);
+        responder.send(packet);
         assertNull(channel.readInbound(), "nothing may pass the pipeline's end");
-        ByteBuf reply = channel.readOutbound();
-        if (reply == null) {
-            return null;
-        }
-        byte[] bytes = new byte[reply.readableBytes()];
-        reply.getBytes(reply.readerIndex(), bytes);
-        reply.release();
+        byte[] reply = responder.reply();
         assertNull(channel.readOutbound(), "one reply per request");
-        return bytes;
+        return reply;
     }
 
     private byte[] exchange(byte[] packet) {
@@ -524,8 +510,7 @@ class PipelineTest {
     void answersABurstAndFlushesOnce() {
         for (int i = 0; i < 10; i++) {
             ByteBuf b = new Packets.Builder().dst(0xC6120000 | (i + 2)).buf();
-            fed.add(b);
-            channel.pipeline().fireChannelRead(b);
+            channel.pipeline().fireChannelRead(responder.track(b));
         }
         assertNull(channel.readOutbound(), "nothing flushed before the read burst ends");
         channel.pipeline().fireChannelReadComplete();

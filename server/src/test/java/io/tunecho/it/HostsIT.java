@@ -1,9 +1,7 @@
 package io.tunecho.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,56 +15,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (independent and in bursts), duplicates, corruption, down, unreachable, a rate limit, a timeline, and a down
  * range with an up host inside it. One server, one config file, each behaviour on its own address.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostsIT {
     private static final String IFACE = "tunit40";
-    private TunechoProcess tunecho;
 
-    @BeforeAll
-    void start() throws Exception {
-        Netns.assertPrivateNamespace();
-        List<String> yaml = List.of(
-                "interface: { name: " + IFACE + ", address: 198.18.40.1/24 }",
-                "seed: 1",
-                "profiles:",
-                "  slow: { delay: 50ms }",
-                "  windows: { ttl: 128 }",
-                "  lossy: { loss: 30% }",
-                "  bursty: { loss: { p: 5%, r: 25% } }",
-                "hosts:",
-                "  - { match: 198.18.40.10, profile: slow }",
-                "  - { match: 198.18.40.11, profile: windows }",
-                "  - { match: 198.18.40.12, profile: lossy }",
-                "  - { match: 198.18.40.13, profile: bursty }",
-                "  - { match: 198.18.40.14, duplicate: 100% }",
-                "  - { match: 198.18.40.15, corrupt: 100% }",
-                "  - { match: 198.18.40.16, rate: 20 }",
-                "  - { match: 198.18.40.20, state: down }",
-                "  - { match: 198.18.40.21, state: unreachable }",
-                "  - match: 198.18.40.30",
-                "    timeline: { repeat: true, steps: [ { for: 1s, state: up }, { for: 1s, state: down } ] }",
-                "  - { match: 198.18.40.64/28, state: down }",
-                "  - { match: 198.18.40.70, state: up }",
-                "  - { match: 203.0.113.0/24, ttl: 255 }");
-        tunecho = TunechoProcess.startWithConfig(List.of(), yaml);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (tunecho != null) {
-            tunecho.stop();
-        }
-    }
+    @RegisterExtension
+    static final TunechoServer TUNECHO = TunechoServer.withConfig(
+            "interface: { name: " + IFACE + ", address: 198.18.40.1/24 }",
+            "seed: 1",
+            "profiles:",
+            "  slow: { delay: 50ms }",
+            "  windows: { ttl: 128 }",
+            "  lossy: { loss: 30% }",
+            "  bursty: { loss: { p: 5%, r: 25% } }",
+            "hosts:",
+            "  - { match: 198.18.40.10, profile: slow }",
+            "  - { match: 198.18.40.11, profile: windows }",
+            "  - { match: 198.18.40.12, profile: lossy }",
+            "  - { match: 198.18.40.13, profile: bursty }",
+            "  - { match: 198.18.40.14, duplicate: 100% }",
+            "  - { match: 198.18.40.15, corrupt: 100% }",
+            "  - { match: 198.18.40.16, rate: 20 }",
+            "  - { match: 198.18.40.20, state: down }",
+            "  - { match: 198.18.40.21, state: unreachable }",
+            "  - match: 198.18.40.30",
+            "    timeline: { repeat: true, steps: [ { for: 1s, state: up }, { for: 1s, state: down } ] }",
+            "  - { match: 198.18.40.64/28, state: down }",
+            "  - { match: 198.18.40.70, state: up }",
+        "  - { match: 203.0.113.0/24, ttl: 255 }");
 
     private static PingOutput ping(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ping", "-n"));
         cmd.addAll(List.of(args));
-        return PingOutput.parse(Netns.run(120, cmd.toArray(new String[0])).output());
+        return PingOutput.parse(Netns.output(cmd.toArray(new String[0])));
     }
 
     @Test
     void theStartUpLineCountsTheEntries() {
-        assertTrue(tunecho.output().contains("13 host entries, 4 profiles"), tunecho.output());
+        assertTrue(TUNECHO.output().contains("13 host entries, 4 profiles"), TUNECHO.output());
     }
 
     @Test

@@ -88,6 +88,11 @@ final class Netns {
         return new Result(p.exitValue(), new String(out[0], StandardCharsets.UTF_8));
     }
 
+    /** Runs a command for at most two minutes and returns what it printed, stdout and stderr merged. */
+    static String output(String... command) throws IOException, InterruptedException {
+        return run(120, command).output();
+    }
+
     static Result sh(long timeoutSeconds, String script) throws IOException, InterruptedException {
         return run(timeoutSeconds, "sh", "-c", script);
     }

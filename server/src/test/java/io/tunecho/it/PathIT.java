@@ -1,15 +1,14 @@
 package io.tunecho.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.tunecho.it.Netns.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,58 +17,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * traceroute (UDP, ICMP), tracepath, mtr, ping -R and -T, nmap's ping sweep; a router down takes what is behind it
  * down; a rate-limited router shows loss at its hop and none at the destination; IPv6 paths.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PathIT {
-    private TunechoProcess tunecho;
-
-    @BeforeAll
-    void start() throws Exception {
-        Netns.assertPrivateNamespace();
-        List<String> yaml = List.of(
-                "interface: { name: tunit70, address: 198.18.70.1/24, address6: 'fd00:198:70::1/64' }",
-                "profiles:",
-                "  router: { ttl: 255 }",
-                "hosts:",
-                "  - { match: 198.18.71.1, profile: router, delay: 5ms }",
-                "  - { match: 198.18.71.2, profile: router, delay: 20ms }",
-                "  - { match: 203.0.113.10, delay: 10ms, hops: [198.18.71.1, 198.18.71.2] }",
-                "  - { match: 198.18.71.9, profile: router, state: down }",
-                "  - { match: 203.0.113.20, hops: [198.18.71.1, 198.18.71.9] }",
-                "  - { match: 198.18.71.5, profile: router, rate: 1 }",
-                "  - { match: 203.0.113.30, hops: [198.18.71.5] }",
-                "  - { match: 'fd00:198:71::1', profile: router, delay: 5ms }",
-                "  - { match: 'fd00:200::10', hops: ['fd00:198:71::1'] }");
-        tunecho = TunechoProcess.startWithConfig(List.of(), yaml);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (tunecho != null) {
-            tunecho.stop();
-        }
-    }
-
-    private static String run(String... cmd) throws Exception {
-        return Netns.run(120, cmd).output();
-    }
-
-    /**
-     * The hops and their best times that traceroute printed: "198.18.71.1 5.9" per line. The best of a hop's probes,
-     * since one probe can be late on a busy machine (what is checked is that each hop's delay is there and summed).
-     */
-    private static List<String[]> hops(String out) {
-        List<String[]> hops = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^\\s*\\d+\\s+([0-9a-f.:]+)((?:\\s+[0-9.]+ ms)+)").matcher(out);
-        while (m.find()) {
-            double best = Double.MAX_VALUE;
-            Matcher t = Pattern.compile("([0-9.]+) ms").matcher(m.group(2));
-            while (t.find()) {
-                best = Math.min(best, Double.parseDouble(t.group(1)));
-            }
-            hops.add(new String[] {m.group(1), Double.toString(best)});
-        }
-        return hops;
-    }
+    @RegisterExtension
+    static final TunechoServer TUNECHO = TunechoServer.withConfig(
+            "interface: { name: tunit70, address: 198.18.70.1/24, address6: 'fd00:198:70::1/64' }",
+            "profiles:",
+            "  router: { ttl: 255 }",
+            "hosts:",
+            "  - { match: 198.18.71.1, profile: router, delay: 5ms }",
+            "  - { match: 198.18.71.2, profile: router, delay: 20ms }",
+            "  - { match: 203.0.113.10, delay: 10ms, hops: [198.18.71.1, 198.18.71.2] }",
+            "  - { match: 198.18.71.9, profile: router, state: down }",
+            "  - { match: 203.0.113.20, hops: [198.18.71.1, 198.18.71.9] }",
+            "  - { match: 198.18.71.5, profile: router, rate: 1 }",
+            "  - { match: 203.0.113.30, hops: [198.18.71.5] }",
+            "  - { match: 'fd00:198:71::1', profile: router, delay: 5ms }",
+            "  - { match: 'fd00:200::10', hops: ['fd00:198:71::1'] }");
 
     /**
      * Runs a path tool and checks the path it printed: the hops in order, each at least its summed delay, and not
@@ -81,16 +44,16 @@ class PathIT {
         double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
         StringBuilder outputs = new StringBuilder();
         for (int run = 0; run < 3; run++) {
-            String out = run(command);
+            String out = output(command);
             outputs.append(out).append('\n');
-            List<String[]> hops = hops(out);
+            List<TracerouteOutput.Hop> hops = TracerouteOutput.parse(out).answered();
             assertEquals(3, hops.size(), out);
-            assertEquals("198.18.71.1", hops.get(0)[0], out);
-            assertEquals("198.18.71.2", hops.get(1)[0], out);
-            assertEquals("203.0.113.10", hops.get(2)[0], out);
+            assertEquals("198.18.71.1", hops.get(0).router(), out);
+            assertEquals("198.18.71.2", hops.get(1).router(), out);
+            assertEquals("203.0.113.10", hops.get(2).router(), out);
             boolean near = true;
             for (int i = 0; i < 3; i++) {
-                double t = Double.parseDouble(hops.get(i)[1]);
+                double t = hops.get(i).bestMillis();
                 assertTrue(t >= expected[i] - 0.5, t + " ms, less than the path's delay " + expected[i] + ":\n" + out);
                 best[i] = Math.min(best[i], t);
                 near &= best[i] <= expected[i] + tolerance;
@@ -127,14 +90,14 @@ class PathIT {
 
     @Test
     void tracepathReachesTheHostInThreeHops() throws Exception {
-        String out = run("tracepath", "-n", "203.0.113.10");
+        String out = output("tracepath", "-n", "203.0.113.10");
         assertTrue(out.contains("198.18.71.1") && out.contains("198.18.71.2"), out);
         assertTrue(out.contains("203.0.113.10") && out.contains("reached") && out.contains("hops 3 back 3"), out);
     }
 
     @Test
     void mtrReportsThePathWithoutLoss() throws Exception {
-        String out = run("mtr", "-n", "--report", "-c", "3", "-i", "0.2", "203.0.113.10");
+        String out = output("mtr", "-n", "--report", "-c", "3", "-i", "0.2", "203.0.113.10");
         Matcher m = Pattern.compile(
                 "(?m)^\\s*(\\d)\\.\\|-- ([0-9.]+)\\s+([0-9.]+)%\\s+\\d+\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)")
                 .matcher(out);
@@ -153,7 +116,7 @@ class PathIT {
 
     @Test
     void aRateLimitedRouterShowsLossAtItsHopAndNoneAtTheHost() throws Exception {
-        String out = run("mtr", "-n", "--report", "-c", "10", "-i", "0.1", "203.0.113.30");
+        String out = output("mtr", "-n", "--report", "-c", "10", "-i", "0.1", "203.0.113.30");
         Matcher hop = Pattern.compile("198\\.18\\.71\\.5\\s+([0-9.]+)%").matcher(out);
         Matcher host = Pattern.compile("203\\.0\\.113\\.30\\s+([0-9.]+)%").matcher(out);
         assertTrue(hop.find() && host.find(), out);
@@ -163,17 +126,16 @@ class PathIT {
 
     @Test
     void aRouterDownTakesTheHostBehindItDown() throws Exception {
-        PingOutput p = PingOutput.parse(run("ping", "-n", "-c", "2", "-i", "0.2", "-W", "1", "203.0.113.20"));
+        PingOutput p = PingOutput.parse(output("ping", "-n", "-c", "2", "-i", "0.2", "-W", "1", "203.0.113.20"));
         assertEquals(0, p.received(), p.text());
-        String tr = run("traceroute", "-n", "-q", "1", "-w", "1", "-m", "4", "203.0.113.20");
-        List<String[]> hops = hops(tr);
-        assertEquals("198.18.71.1", hops.get(0)[0], tr);
+        String tr = output("traceroute", "-n", "-q", "1", "-w", "1", "-m", "4", "203.0.113.20");
+        assertEquals("198.18.71.1", TracerouteOutput.parse(tr).answered().get(0).router(), tr);
         assertTrue(tr.contains(" 2  *"), tr);
     }
 
     @Test
     void pingSeesTheTtlLoweredByTheRoutersAndTheirDelays() throws Exception {
-        PingOutput p = PingOutput.parse(run("ping", "-n", "-c", "3", "-i", "0.2", "203.0.113.10"));
+        PingOutput p = PingOutput.parse(output("ping", "-n", "-c", "3", "-i", "0.2", "203.0.113.10"));
         assertEquals(3, p.received(), p.text());
         assertEquals(62, p.replies().get(0).ttl(), "64 less two routers");
         assertNear(35, p.medianMillis(), 8, p.text());
@@ -181,25 +143,25 @@ class PathIT {
 
     @Test
     void pingRecordRouteShowsThePathBothWays() throws Exception {
-        String out = run("ping", "-n", "-c", "1", "-R", "203.0.113.10");
+        String out = output("ping", "-n", "-c", "1", "-R", "203.0.113.10");
         assertTrue(out.replaceAll("\\s+", " ").contains("RR: 198.18.70.1 198.18.71.1 198.18.71.2 203.0.113.10 "
                 + "203.0.113.10 198.18.71.2 198.18.71.1 198.18.70.1"), out);
     }
 
     @Test
     void pingTimestampsHaveAMarkPerNode() throws Exception {
-        String out = run("ping", "-n", "-c", "1", "-T", "tsonly", "203.0.113.10");
+        String out = output("ping", "-n", "-c", "1", "-T", "tsonly", "203.0.113.10");
         Matcher ts = Pattern.compile("TS:\\s+(\\d+) absolute((?:\\s+-?\\d+)*)").matcher(out);
         assertTrue(ts.find(), out);
         assertEquals(7, ts.group(2).trim().split("\\s+").length, "8 timestamps in all (the option holds 9):\n" + out);
-        String addr = run("ping", "-n", "-c", "1", "-T", "tsandaddr", "203.0.113.10");
+        String addr = output("ping", "-n", "-c", "1", "-T", "tsandaddr", "203.0.113.10");
         assertTrue(addr.contains("198.18.71.1") && addr.contains("203.0.113.10") && addr.contains("Unrecorded hops"),
                 addr);
     }
 
     @Test
     void nmapPingSweepFindsTheHosts() throws Exception {
-        String out = run("nmap", "-n", "-sn", "-PE", "198.18.71.0/29");
+        String out = output("nmap", "-n", "-sn", "-PE", "198.18.71.0/29");
         assertTrue(out.contains("Nmap scan report for 198.18.71.1") && out.contains("198.18.71.2")
                 && out.contains("198.18.71.5"), out);
         assertTrue(out.contains("3 hosts up"), out);
@@ -207,12 +169,12 @@ class PathIT {
 
     @Test
     void traceroute6ShowsTheIpv6Path() throws Exception {
-        String out = run("traceroute", "-6", "-n", "-q", "1", "fd00:200::10");
-        List<String[]> hops = hops(out);
+        String out = output("traceroute", "-6", "-n", "-q", "1", "fd00:200::10");
+        List<TracerouteOutput.Hop> hops = TracerouteOutput.parse(out).answered();
         assertEquals(2, hops.size(), out);
-        assertEquals("fd00:198:71::1", hops.get(0)[0]);
-        assertEquals("fd00:200::10", hops.get(1)[0]);
-        PingOutput p = PingOutput.parse(run("ping", "-6", "-n", "-c", "2", "-i", "0.2", "fd00:200::10"));
+        assertEquals("fd00:198:71::1", hops.get(0).router());
+        assertEquals("fd00:200::10", hops.get(1).router());
+        PingOutput p = PingOutput.parse(output("ping", "-6", "-n", "-c", "2", "-i", "0.2", "fd00:200::10"));
         assertEquals(2, p.received(), p.text());
         assertEquals(63, p.replies().get(0).ttl());
     }

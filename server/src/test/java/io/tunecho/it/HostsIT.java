@@ -19,7 +19,7 @@ class HostsIT {
     private static final String IFACE = "tunit40";
 
     @RegisterExtension
-    static final TunechoServer TUNECHO = TunechoServer.withConfig(
+    static final ServerFixture TUNECHO = ServerFixture.withConfig(
             "interface: { name: " + IFACE + ", address: 198.18.40.1/24 }",
             "seed: 1",
             "profiles:",

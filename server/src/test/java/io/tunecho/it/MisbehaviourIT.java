@@ -29,7 +29,7 @@ class MisbehaviourIT {
     private static final String BLACKBOX = "http://127.0.0.1:9119";
 
     @RegisterExtension
-    static final TunechoServer TUNECHO = TunechoServer.withConfig(
+    static final ServerFixture TUNECHO = ServerFixture.withConfig(
             "interface: { name: tunit110, address: 198.18.110.1/24, address6: 'fd00:198:110::1/64' }",
             "hosts:",
             "  - { match: 198.18.110.10, reply-from: 198.18.110.99 }",

@@ -28,7 +28,7 @@ class PathChoiceIT {
     private static final Set<String> PAIR6 = Set.of("fd00:198:101::2", "fd00:198:101::3");
 
     @RegisterExtension
-    static final TunechoServer TUNECHO = TunechoServer.withConfig(
+    static final ServerFixture TUNECHO = ServerFixture.withConfig(
             "interface: { name: tunit100, address: 198.18.100.1/24, address6: 'fd00:198:100::1/64' }",
             "profiles:",
             "  router: { ttl: 255 }",

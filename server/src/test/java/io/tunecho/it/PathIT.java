@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PathIT {
     @RegisterExtension
-    static final TunechoServer TUNECHO = TunechoServer.withConfig(
+    static final ServerFixture TUNECHO = ServerFixture.withConfig(
             "interface: { name: tunit70, address: 198.18.70.1/24, address6: 'fd00:198:70::1/64' }",
             "profiles:",
             "  router: { ttl: 255 }",

@@ -9,19 +9,19 @@ import java.util.List;
 /**
  * One tunecho server for all the tests of a class, with a config of its own: started before them in the private
  * network namespace, and stopped cleanly after them. Register it as a static field:
- * {@code @RegisterExtension static final TunechoServer TUNECHO = TunechoServer.withConfig("interface: …", …);}
+ * {@code @RegisterExtension static final ServerFixture TUNECHO = ServerFixture.withConfig("interface: …", …);}
  */
-final class TunechoServer implements BeforeAllCallback, AfterAllCallback {
+final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
     private final List<String> yaml;
     private TunechoProcess process;
 
-    private TunechoServer(List<String> yaml) {
+    private ServerFixture(List<String> yaml) {
         this.yaml = yaml;
     }
 
     /** A server started with these lines as its config file. */
-    static TunechoServer withConfig(String... yaml) {
-        return new TunechoServer(List.of(yaml));
+    static ServerFixture withConfig(String... yaml) {
+        return new ServerFixture(List.of(yaml));
     }
 
     @Override

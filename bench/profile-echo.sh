@@ -5,6 +5,7 @@
 # docs/benchmarks.md. Needs root and perf; runs in a network namespace of its own.
 #
 #   bench/profile-echo.sh /work/bench-jars/f409634.jar target/tunecho.jar     # ARGS="--transport epoll" by default
+#   SYMBOLS=40 bench/profile-echo.sh ...                                     # also the 40 hottest symbols
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bench/profile-echo.sh JAR..." >&2; exit 2; }
@@ -36,4 +37,9 @@ for jar in "$@"; do
     perf report -i "$WORK/perf.data" --no-children --sort $key --stdio -g none 2>/dev/null \
       | grep -v '^#' | grep -v '^$' | head -6 | sed 's/^/  /'
   done
+  if [ -n "${SYMBOLS:-}" ]; then   # SYMBOLS=N: the N hottest symbols of the event loop thread, JIT-compiled included
+    echo "$name: hottest symbols:"
+    perf report -i "$WORK/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null \
+      | grep -v '^#' | grep -v '^$' | head -"$SYMBOLS" | sed 's/^/  /'
+  fi
 done

@@ -8,6 +8,10 @@
 #
 #   bench/delay-precision.sh [ROUNDS]               # default 3; target/tunecho.jar
 #   JAR=/tmp/before.jar ARGS="--transport io_uring" bench/delay-precision.sh 3
+#   WARMUP=1000 bench/delay-precision.sh 3           # first 1,000 unmeasured pings at 500/s to each responder
+#
+# Without WARMUP the measured pings are the first a fresh start answers, as a user's first test would be: tunecho's
+# figures then include its JIT compiling the delayed path while it answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -23,6 +27,7 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$WORK"' EXIT
 gcc -O2 -Wall -o "$WORK/delay_echo" bench/c/delay_echo.c
 wait_reply() { for _ in $(seq 300); do ping -n -c 1 -W 0.1 "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 measure() { # name address: one line per rate, the round trips in ms
+  [ "${WARMUP:-0}" -gt 0 ] && ping -n -q -c "$WARMUP" -i 0.002 -W 1 "$2" >/dev/null
   ping -n -c 1000 -i 0.002 -W 1 "$2" | sed -n 's/.*time=\([0-9.]*\) ms/\1/p' | tr '\n' ' ' | sed "s/^/$1 500\/s: /"; echo
   ping -n -c 100 -i 0.05 -W 1 "$2" | sed -n 's/.*time=\([0-9.]*\) ms/\1/p' | tr '\n' ' ' | sed "s/^/$1 20\/s: /"; echo
 }

@@ -1,28 +1,24 @@
 package io.tunecho.hosts;
 
-import java.util.Arrays;
-
 /**
- * What one channel remembers about the addresses it answers for: whether each is in a loss burst, and its rate
- * limit's token bucket. Kept per channel (one event loop, so without locks or contention) in a fixed-size
- * open-addressing table of primitives: nothing is allocated per packet, and memory does not grow with the number
- * of addresses a {@code /16} entry covers. When the table is full, the least recently used of the few slots an
- * address may take is given to it (its state starts afresh): with {@value #CAPACITY} slots that takes more
- * addresses in active use than a lab probes. The table is made when the first address claims a slot, so that a
- * channel that never needs it (no bursts, no rate limits, no ICMP errors) does not pay for it.
+ * What one channel remembers about the addresses it answers for: whether each is in a loss burst, its rate limit's
+ * token bucket and its position in a replayed trace. Kept per channel (one event loop, so without locks or
+ * contention) in a {@link SlotTable} of {@value #CAPACITY} slots, with a column of primitives per value: nothing is
+ * allocated per packet, and memory does not grow with the number of addresses a {@code /16} entry covers. When the
+ * table is full, the least recently used of the few slots an address may take is given to it (its state starts
+ * afresh): that takes more addresses in active use than a lab probes. The columns are made when the first address
+ * claims a slot, so that a channel that never needs them (no bursts, no rate limits, no ICMP errors) does not pay
+ * for them.
  */
 public final class AddressStates {
     static final int CAPACITY = 1 << 14;
     private static final int PROBES = 8;
-    private static final long EMPTY = Long.MIN_VALUE;
 
-    private long[] keys;
-    private long[] used;
+    private final SlotTable table = new SlotTable(CAPACITY, PROBES);
     private boolean[] inBurst;
     private double[] tokens;
     private long[] refilled;
     private int[] positions;
-    private long tick;
 
     /** The key of an IPv4 address. */
     public static long ipv4Key(int address) {
@@ -45,40 +41,20 @@ public final class AddressStates {
 
     /** The slot that holds the address's state, claimed (and reset) if it had none. */
     public int slot(long key) {
-        if (keys == null) {
+        int slot = table.slot(key);
+        if (inBurst == null) {
             allocate();
         }
-        int m = CAPACITY - 1;
-        int h = (int) (key ^ key >>> 29) * 0x9E3779B9;
-        int start = (h ^ h >>> 16) & m;
-        int victim = start;
-        for (int i = 0; i < PROBES; i++) {
-            int s = (start + i) & m;
-            if (keys[s] == key) {
-                used[s] = ++tick;
-                return s;
-            }
-            if (keys[s] == EMPTY) {
-                victim = s;
-                break;
-            }
-            if (used[s] < used[victim]) {
-                victim = s;
-            }
+        if (table.claimed()) {
+            inBurst[slot] = false;
+            tokens[slot] = Double.NaN; // a full bucket, filled on first use
+            refilled[slot] = 0;
+            positions[slot] = 0;
         }
-        keys[victim] = key;
-        used[victim] = ++tick;
-        inBurst[victim] = false;
-        tokens[victim] = Double.NaN; // a full bucket, filled on first use
-        refilled[victim] = 0;
-        positions[victim] = 0;
-        return victim;
+        return slot;
     }
 
     private void allocate() {
-        keys = new long[CAPACITY];
-        Arrays.fill(keys, EMPTY);
-        used = new long[CAPACITY];
         inBurst = new boolean[CAPACITY];
         tokens = new double[CAPACITY];
         refilled = new long[CAPACITY];

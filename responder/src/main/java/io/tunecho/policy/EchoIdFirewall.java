@@ -2,6 +2,7 @@ package io.tunecho.policy;
 
 import io.tunecho.hosts.AddressStates;
 import io.tunecho.hosts.EchoIdFilter;
+import io.tunecho.hosts.SlotTable;
 import io.tunecho.packet.PacketContext;
 import io.tunecho.wire.IcmpMessage;
 
@@ -11,8 +12,8 @@ import io.tunecho.wire.IcmpMessage;
  * than the filter's {@code after}. An identifier unseen for the filter's {@code idle} is forgotten (its next request
  * starts afresh); a dropped request counts as seen. Other packets pass.
  *
- * <p>Kept per channel in a fixed table (a few slots per flow; when they are all taken the least recently seen is
- * given up), made on first use: nothing is allocated per packet.
+ * <p>Kept per channel in a {@link SlotTable} (a few slots per flow; when they are all taken the least recently seen
+ * is given up), its columns made on first use: nothing is allocated per packet.
  */
 final class EchoIdFirewall {
     /** Flows remembered (a power of two). */
@@ -20,7 +21,7 @@ final class EchoIdFirewall {
     private static final int PROBES = 4;
 
     private final PacketContext packet;
-    private long[] keys;
+    private final SlotTable flows = new SlotTable(CAPACITY, PROBES);
     private long[] firstSeen;
     private long[] lastSeen;
 
@@ -50,31 +51,14 @@ final class EchoIdFirewall {
 
     /** The slot of the flow, seen before within {@code idle}, or claimed afresh (first seen now). */
     private int slot(long key, long idle, long now) {
-        if (keys == null) {
-            keys = new long[CAPACITY];
+        int slot = flows.slot(key);
+        if (firstSeen == null) {
             firstSeen = new long[CAPACITY];
             lastSeen = new long[CAPACITY];
         }
-        int start = (int) (key ^ key >>> 32) * 0x9E3779B9 >>> 20 & (CAPACITY - 1);
-        int victim = start;
-        for (int i = 0; i < PROBES; i++) {
-            int s = (start + i) & (CAPACITY - 1);
-            if (keys[s] == key) {
-                if (now - lastSeen[s] > idle) {
-                    firstSeen[s] = now; // forgotten: seen afresh
-                }
-                return s;
-            }
-            if (keys[s] == 0) {
-                victim = s;
-                break;
-            }
-            if (lastSeen[s] - lastSeen[victim] < 0) {
-                victim = s;
-            }
+        if (flows.claimed() || now - lastSeen[slot] > idle) {
+            firstSeen[slot] = now; // new, or forgotten: seen afresh
         }
-        keys[victim] = key;
-        firstSeen[victim] = now;
-        return victim;
+        return slot;
     }
 }

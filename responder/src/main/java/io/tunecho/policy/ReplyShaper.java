@@ -9,6 +9,7 @@ import io.tunecho.hosts.Behaviour;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
+import io.tunecho.hosts.SlotTable;
 import io.tunecho.packet.DeadlineTimer;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
@@ -37,15 +38,17 @@ import java.util.random.RandomGenerator;
  * its time. One timer on the event loop wakes up for the earliest, set the {@linkplain #leadNanos() lead} it learns
  * before it so that it wakes on time, and the last few microseconds are spun (see {@link #lead}). Jitter never
  * reorders the replies to one prober from one host unless the host's {@code reorder} says so: a reply leaves no
- * earlier than the previous one of the same pair of addresses.
+ * earlier than the previous one of the same pair of addresses (remembered per channel in a fixed {@link SlotTable};
+ * a pair that lost its slot to others starts afresh).
  *
  * <p>Buffers: a reply sent at once goes on as it is; a delayed one is copied into a buffer of its size and the
  * original released; every held buffer is released when the channel closes.
  */
 public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private static final Logger log = PacketLog.of(ReplyShaper.class);
-    /** Pairs of addresses whose last release time is remembered (a power of two). */
+    /** Pairs of addresses whose last release time is remembered (a power of two), and the slots each may take. */
     private static final int FLOWS = 4096;
+    private static final int FLOW_PROBES = 4;
     /** The most the timer is set before a reply's time, and so the longest the event loop spins in one wake-up. */
     static final long MAX_LEAD_NANOS = 500_000;
     /** How far one wake-up moves the lead towards the timer's median lateness. */
@@ -59,8 +62,8 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private final Ipv4Packet replyIp = new Ipv4Packet();
     private final Ipv6Packet replyIp6 = new Ipv6Packet();
     private final IcmpMessage replyIcmp = new IcmpMessage();
-    private final long[] flowKeys = new long[FLOWS];
-    private final long[] flowDeadlines = new long[FLOWS];
+    private final SlotTable flows = new SlotTable(FLOWS, FLOW_PROBES);
+    private long[] flowDeadlines;
     private final TraceReplay delays;
     private final ReplyRewriter rewriter = new ReplyRewriter();
     private DelayQueue queue;
@@ -240,14 +243,20 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         }
     }
 
-    /** The latest release time of a pair of addresses, no earlier than before. */
+    /**
+     * The latest release time of a pair of addresses, no earlier than before. A pair that lost its slot in the flow
+     * table to others starts afresh.
+     */
     private long notBefore(long key, long deadline) {
-        int i = (int) ((key * 0x9E3779B97F4A7C15L) >>> 52) & (FLOWS - 1);
-        if (flowKeys[i] == key && flowDeadlines[i] - deadline > 0) {
-            deadline = flowDeadlines[i];
+        int slot = flows.slot(key);
+        long[] deadlines = flowDeadlines;
+        if (deadlines == null) {
+            deadlines = flowDeadlines = new long[FLOWS];
         }
-        flowKeys[i] = key;
-        flowDeadlines[i] = deadline;
+        if (!flows.claimed() && deadlines[slot] - deadline > 0) {
+            deadline = deadlines[slot];
+        }
+        deadlines[slot] = deadline;
         return deadline;
     }
 

@@ -105,9 +105,19 @@ public final class IcmpMessage extends UpperLayerView {
         return buf.getUnsignedShort(off + Field.IDENT);
     }
 
+    /** Sets the echo identifier; the checksum is the caller's to update ({@link InternetChecksum#update}). */
+    public void setIdentifier(int identifier) {
+        buf.setShort(off + Field.IDENT, identifier);
+    }
+
     /** The echo sequence number. */
     public int sequence() {
         return buf.getUnsignedShort(off + Field.SEQ);
+    }
+
+    /** Sets the echo sequence number; the checksum is the caller's to update ({@link InternetChecksum#update}). */
+    public void setSequence(int sequence) {
+        buf.setShort(off + Field.SEQ, sequence);
     }
 
     /** Whether this is an error message (as opposed to a query or a reply): an ICMP error never answers one. */

@@ -97,6 +97,23 @@ class Ipv4PacketTest {
     }
 
     @Test
+    void theIcmpViewSetsTheEchoIdentifierAndSequence() {
+        Ipv4Packet ip = wrap(ECHO_REQUEST);
+        IcmpMessage icmp = new IcmpMessage().wrapPayloadOf(ip);
+        icmp.setIdentifier(0x9950);
+        icmp.setSequence(0xFFFE);
+        assertEquals(0x9950, icmp.identifier());
+        assertEquals(0xFFFE, icmp.sequence());
+        assertEquals(0x9950, buf.getUnsignedShort(20 + IcmpMessage.Field.IDENT));
+        assertEquals(0xFFFE, buf.getUnsignedShort(20 + IcmpMessage.Field.SEQ));
+        assertFalse(icmp.isChecksumValid(), "the checksum is left to the caller");
+        int checksum = InternetChecksum.update(icmp.checksum(), 0x1950, 0x9950);
+        icmp.setChecksum(InternetChecksum.update(checksum, 1, 0xFFFE));
+        assertTrue(icmp.isChecksumValid());
+        assertEquals(8, icmp.type(), "the rest of the header as it was");
+    }
+
+    @Test
     void checkNamesEachDefect() {
         assertEquals(Defect.TRUNCATED, wrap("4500").check());
         release();

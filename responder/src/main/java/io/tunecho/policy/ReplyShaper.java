@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
+import io.tunecho.hosts.AddressStates;
 import io.tunecho.hosts.Behaviour;
 import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostCounters;
@@ -261,12 +262,17 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     }
 
     private long flowKey(ByteBuf reply) {
-        int i = reply.readerIndex();
-        if ((reply.getUnsignedByte(i) >> 4) == Ipv4Packet.VERSION && reply.readableBytes() >= 20) {
-            return reply.getLong(i + Ipv4Packet.Field.SRC);
+        int version = reply.getUnsignedByte(reply.readerIndex()) >> 4;
+        if (version == Ipv4Packet.VERSION && reply.readableBytes() >= Ipv4Packet.MIN_HEADER_LENGTH) {
+            Ipv4Packet ip = replyIp.wrap(reply);
+            return AddressStates.pairKey(AddressStates.ipv4Key(ip.source()), AddressStates.ipv4Key(ip.destination()));
         }
-        return reply.readableBytes() >= 40 ? reply.getLong(i + 8) ^ reply.getLong(i + 16) * 31
-                ^ reply.getLong(i + 24) * 961 ^ reply.getLong(i + 32) : 0;
+        if (version == Ipv6Packet.VERSION && reply.readableBytes() >= Ipv6Packet.HEADER_LENGTH) {
+            Ipv6Packet ip = replyIp6.wrap(reply);
+            return AddressStates.pairKey(AddressStates.ipv6Key(ip.sourceHigh(), ip.sourceLow()),
+                    AddressStates.ipv6Key(ip.destinationHigh(), ip.destinationLow()));
+        }
+        return 0;
     }
 
     /**

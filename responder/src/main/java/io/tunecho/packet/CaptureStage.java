@@ -7,8 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * The pipeline's first stage: shows every packet the channel reads, and every packet it writes, to a
- * {@link PacketCapture} while a capture runs. When none runs, a packet costs one volatile read here.
+ * The pipeline's first stage while a capture runs: shows every packet the channel reads, and every packet it writes,
+ * to a {@link PacketCapture}. It is in a channel's pipeline only while a capture runs (the responder puts it in and
+ * takes it out), so that packets pay nothing for captures that are not running; a packet between a capture's stop
+ * and the stage's removal costs one volatile read here.
  *
  * <p>Buffers: passed on untouched; the capture copies what it keeps.
  */

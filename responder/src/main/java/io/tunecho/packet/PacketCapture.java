@@ -12,4 +12,10 @@ public interface PacketCapture {
 
     /** One packet, read ({@code inbound}) or written, from its reader index to its writer index. */
     void record(ByteBuf packet, boolean inbound);
+
+    /**
+     * Calls {@code listener} after every start and stop of a capture from now on, on the thread that started or
+     * stopped it: the pipelines put {@link CaptureStage} in only while a capture runs.
+     */
+    void onChange(Runnable listener);
 }

@@ -35,7 +35,9 @@ import io.tunecho.wire.UdpDatagram;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -44,8 +46,8 @@ import java.util.function.Supplier;
  * The one place that builds the answering pipeline, for the server, the tests and the benchmarks alike. Its
  * handlers, by name, in pipeline order:
  * <ol>
- *   <li>{@value #CAPTURE}: {@link CaptureStage}, only when a {@link PacketCapture} is given: every packet read and
- *       written, to the capture while one runs;</li>
+ *   <li>{@value #CAPTURE}: {@link CaptureStage}, only while a capture of the {@link PacketCapture} given runs
+ *       (put in and taken out as captures start and stop): every packet read and written, to the capture;</li>
  *   <li>{@value #FRAGMENT}: {@link Fragmenter}, an outbound stage: what the stages after it write that is larger
  *       than the MTU leaves in fragments;</li>
  *   <li>{@value #IP}: the IP layer, four stages in one handler ({@link PacketHandler#chain}):
@@ -79,7 +81,10 @@ public final class ResponderPipeline {
     private final Clock clock;
     private final long seed;
     private final int maxDelayed;
+    private final PacketCapture packetCapture;
     private final CaptureStage capture;
+    /** The pipelines of open channels, where the capture stage goes while a capture runs. */
+    private final Set<ChannelPipeline> capturable = ConcurrentHashMap.newKeySet();
     private final boolean ipv6;
     private final double limitPerChannel;
     private final double limitPerSource;
@@ -98,7 +103,11 @@ public final class ResponderPipeline {
         this.clock = b.clock;
         this.seed = b.seed;
         this.maxDelayed = b.maxDelayed;
+        this.packetCapture = b.capture;
         this.capture = b.capture == null ? null : new CaptureStage(b.capture);
+        if (b.capture != null) {
+            b.capture.onChange(this::captureChanged);
+        }
         this.ipv6 = b.ipv6;
         this.limitPerChannel = b.repliesPerSecond / b.queues;
         this.limitPerSource = b.repliesPerSource;
@@ -120,9 +129,6 @@ public final class ResponderPipeline {
         PacketContext packet = new PacketContext();
         SplittableRandom random = new SplittableRandom(seed + channels.getAndIncrement());
         IcmpErrorLimit errorLimit = new IcmpErrorLimit(clock);
-        if (capture != null) {
-            pipeline.addLast(CAPTURE, capture);
-        }
         pipeline.addLast(FRAGMENT, new Fragmenter(mtu, random.split()))
                 .addLast(IP, PacketHandler.chain(
                         new IpVersionDispatcher(counters, packet),
@@ -135,6 +141,28 @@ public final class ResponderPipeline {
                                 limitPerChannel, limitPerSource, probes),
                         protocols(packet, errorLimit)))
                 .addLast(ERRORS, ErrorLogger.INSTANCE);
+        if (capture != null) {
+            capturable.add(pipeline);
+            pipeline.channel().closeFuture().addListener(f -> capturable.remove(pipeline));
+            placeCapture(pipeline);
+        }
+    }
+
+    /** A capture started or stopped: each channel's event loop puts the capture stage in or takes it out. */
+    private void captureChanged() {
+        for (ChannelPipeline p : capturable) {
+            p.channel().eventLoop().execute(() -> placeCapture(p));
+        }
+    }
+
+    /** The capture stage goes first in the stages while a capture runs, and out when none does. */
+    private void placeCapture(ChannelPipeline pipeline) {
+        boolean in = pipeline.get(CAPTURE) != null;
+        if (packetCapture.active() && !in) {
+            pipeline.addBefore(FRAGMENT, CAPTURE, capture);
+        } else if (!packetCapture.active() && in) {
+            pipeline.remove(CAPTURE);
+        }
     }
 
     /** The reassembly stage of a pipeline built here, or {@code null} when it has none. */

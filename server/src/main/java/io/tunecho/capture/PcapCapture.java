@@ -12,8 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,6 +42,8 @@ public final class PcapCapture implements PacketCapture, AutoCloseable {
     private volatile Session session;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    /** Told after every start and stop: the answering pipelines put their capture stage in or take it out. */
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     /** One capture, from start to stop. */
     private final class Session implements Runnable {
@@ -117,6 +121,7 @@ public final class PcapCapture implements PacketCapture, AutoCloseable {
         s.writer.start();
         session = s;
         log.info("capturing to {} (at most {} bytes)", file, maxSize);
+        changed();
     }
 
     /** Stops the capture, writing what is queued; returns whether one ran. */
@@ -133,7 +138,19 @@ public final class PcapCapture implements PacketCapture, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         log.info("capture {} stopped: {} packets, {} bytes", s.file, written.get(), s.size);
+        changed();
         return true;
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void changed() {
+        for (Runnable l : listeners) {
+            l.run();
+        }
     }
 
     @Override

@@ -386,7 +386,14 @@ public final class HostKeys {
         HostSettings settings = readSettings(node, label, HOST_ONLY);
         ConfigNode.Mapping m = (ConfigNode.Mapping) node;
         IpCidr match = ValueTypes.cidr().read(required(m, "match", label), label + ".match");
-        checkReplyFrom(settings.get(HostSetting.REPLY_FROM), match, m, label);
+        checkReplyFrom(settings.get(HostSetting.REPLY_FROM), match, m, label, "reply-from");
+        TimelineSpec timeline = settings.get(HostSetting.TIMELINE);
+        if (timeline != null) {
+            for (int i = 0; i < timeline.steps().size(); i++) {
+                checkReplyFrom(timeline.steps().get(i).settings().get(HostSetting.REPLY_FROM), match, m, label,
+                        "timeline.steps[" + i + "].reply-from");
+            }
+        }
         String profile = null;
         if (m.entries().containsKey("profile")) {
             profile = ValueTypes.word().read(m.entries().get("profile"), label + ".profile");
@@ -405,13 +412,18 @@ public final class HostKeys {
         return new HostSpec(match, profile, settings, stagger, source.isEmpty() ? label : source);
     }
 
-    /** A host entry's {@code reply-from} must be of its addresses' IP version (a reply keeps its version). */
-    private static void checkReplyFrom(IpCidr from, IpCidr match, ConfigNode.Mapping m, String label)
+    /**
+     * A host entry's {@code reply-from}, its own or one of its timeline steps' ({@code key}), must be of its
+     * addresses' IP version (a reply keeps its version). A profile's may be of either: it leaves the other
+     * version's hosts as they are.
+     */
+    private static void checkReplyFrom(IpCidr from, IpCidr match, ConfigNode.Mapping m, String label, String key)
             throws ConfigException {
         if (from != null && from.isIpv4() != match.isIpv4()) {
-            throw new ConfigException(m.whereKey("reply-from") + join(label, "reply-from") + ": "
+            String where = key.startsWith("timeline") ? m.whereKey("timeline") : m.whereKey("reply-from");
+            throw new ConfigException(where + join(label, key) + ": "
                     + from.addressText() + " is not an " + (match.isIpv4() ? "IPv4" : "IPv6")
-                    + " address, as the entry's match " + match + " is", join(label, "reply-from"));
+                    + " address, as the entry's match " + match + " is", join(label, key));
         }
     }
 

@@ -72,4 +72,11 @@ class MisbehaviourKeysTest {
         String m = error("hosts:\n  - { match: 198.18.0.10, reply-from: 'fd00::99' }\n");
         assertTrue(m.contains("hosts[0].reply-from: fd00::99 is not an IPv4 address"), m);
     }
+
+    @Test
+    void aHostsTimelineStepsReplyFromIsOfItsOwnIpVersion() {
+        String m = error("hosts:\n  - match: 198.18.0.10\n    timeline: { steps: [ { for: 1s }, "
+                + "{ for: 1s, reply-from: 'fd00::99' } ] }\n");
+        assertTrue(m.contains("hosts[0].timeline.steps[1].reply-from: fd00::99 is not an IPv4 address"), m);
+    }
 }

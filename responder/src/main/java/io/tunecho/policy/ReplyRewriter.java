@@ -117,33 +117,31 @@ final class ReplyRewriter {
     }
 
     private void ipv4Source(Ipv4Packet ip, int source) {
-        int old = ip.source();
-        if (old == source) {
+        if (ip.source() == source) {
             return;
         }
-        int oldSum = InternetChecksum.fold((old >>> 16) + (old & 0xFFFFL));
-        int newSum = InternetChecksum.fold((source >>> 16) + (source & 0xFFFFL));
+        int oldSum = addressesSum(ip);
         ip.setSource(source);
+        int newSum = addressesSum(ip);
         ip.setChecksum(InternetChecksum.update(ip.checksum(), oldSum, newSum));
         pseudoHeaderChanged(ip, oldSum, newSum);
     }
 
     private void ipv6Source(Ipv6Packet ip, IpCidr source) {
-        long oldHi = ip.sourceHigh();
-        long oldLo = ip.sourceLow();
-        if (oldHi == source.high() && oldLo == source.low()) {
+        if (ip.sourceHigh() == source.high() && ip.sourceLow() == source.low()) {
             return;
         }
-        int oldSum = sum(oldHi, oldLo);
-        int newSum = sum(source.high(), source.low());
+        int oldSum = addressesSum(ip);
         ip.setSource(source.high(), source.low());
-        pseudoHeaderChanged(ip, oldSum, newSum);
+        pseudoHeaderChanged(ip, oldSum, addressesSum(ip));
     }
 
-    /** The folded sum of a 128-bit address's 16-bit words. */
-    private static int sum(long hi, long lo) {
-        long s = (hi >>> 32) + (hi & 0xFFFFFFFFL) + (lo >>> 32) + (lo & 0xFFFFFFFFL);
-        return InternetChecksum.fold(s);
+    /**
+     * The folded sum of the packet's addresses, through its pseudo-header's sum: a change of source changes the IPv4
+     * header's checksum and every pseudo-header checksum by the difference of two of these.
+     */
+    private static int addressesSum(IpPacket ip) {
+        return InternetChecksum.fold(ip.pseudoHeaderSum(0, 0));
     }
 
     /** Updates the checksum of a message whose checksum covers the pseudo-header, after the source changed. */

@@ -10,7 +10,6 @@ import io.tunecho.packet.PacketContext;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.packet.PacketHandler;
 import io.tunecho.packet.PacketLog;
-import io.tunecho.packet.ReplyKind;
 import io.tunecho.wire.IcmpErrors;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.Ipv4Packet;
@@ -27,7 +26,8 @@ import java.util.ArrayDeque;
  * no MF flag, offset 0, its total length and header checksum; IPv6: without the fragment header), and the
  * {@link PacketContext}'s view on it. Everything else passes at the cost of one look at the header. What it refuses,
  * how it bounds its memory ({@link ReassemblyLimits}) and how a datagram times out follow Linux, each described where
- * it is done.
+ * it is done. Its ICMP errors (time exceeded in reassembly, IPv6 parameter problem) are written with
+ * {@link PacketContext#writeIpError}, and counted where they leave (the reply stage, in the server's pipeline).
  *
  * <p>Buffers: a fragment is held here until its datagram completes (then the fragments are copied into one buffer
  * of the datagram's size, which goes on, and released), is dropped, or the channel closes. Datagrams and their
@@ -359,8 +359,7 @@ public final class Reassembler extends PacketHandler {
         if (error == null) {
             return false;
         }
-        counters().count(ReplyKind.ICMP_ERROR);
-        ctx.write(error, ctx.voidPromise());
+        packet.writeIpError(ctx, error);
         return true;
     }
 
@@ -405,8 +404,7 @@ public final class Reassembler extends PacketHandler {
         ByteBuf error = IcmpErrors.ipv6(ctx.alloc(), ip, ip.destinationHigh(), ip.destinationLow(),
                 IcmpMessage.V6.PARAMETER_PROBLEM, IcmpErrors.CODE_V6_ERRONEOUS_HEADER_FIELD, pointer, ttl);
         buf.release(); // the error quotes a copy
-        counters().count(ReplyKind.ICMP_ERROR);
-        ctx.write(error, ctx.voidPromise());
+        packet.writeIpError(ctx, error);
     }
 
     /** Whether the rate limit lets an ICMPv6 error about {@code ip} go out, from its destination to its source. */

@@ -135,6 +135,19 @@ public final class PacketContext {
         }
     }
 
+    /**
+     * Writes an ICMP error of the IP layer's own (a reassembly's), which no host's behaviour shapes: the host and the
+     * path are cleared first, as a timer may write between packets, when they are still the last packet's. Takes
+     * ownership of {@code error}.
+     */
+    public void writeIpError(ChannelHandlerContext ctx, ByteBuf error) {
+        host = null;
+        behaviour = null;
+        pathDelayNanos = 0;
+        hopCount = 0;
+        write(ctx, ReplyKind.ICMP_ERROR, error);
+    }
+
     /** The answered destination's key ({@code AddressStates.ipv4Key}/{@code ipv6Key}): what the hosts' stage found. */
     public void hostKey(long key) {
         this.hostKey = key;

@@ -11,6 +11,7 @@ import io.tunecho.hosts.Clock;
 import io.tunecho.hosts.HostCounters;
 import io.tunecho.hosts.HostEntry;
 import io.tunecho.hosts.SlotTable;
+import io.tunecho.ip.Fragmenter;
 import io.tunecho.packet.DeadlineTimer;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
@@ -32,7 +33,9 @@ import java.util.random.RandomGenerator;
  * holds, so that the prober sees the data differ rather than a loss); rewritten first when the host misbehaves
  * ({@link ReplyRewriter}: another source, identifier or sequence). An outbound stage: it sees every reply and ICMP
  * error the stages after it write, with the host entry and behaviour that {@link HostLookup} put into the
- * {@link PacketContext}, and counts each at the moment it leaves.
+ * {@link PacketContext}, and counts each at the moment it leaves. What has no host (the IP layer's own ICMP errors)
+ * leaves unshaped. Everything leaves through the {@link Fragmenter} (larger than the MTU: in fragments), which this
+ * stage calls itself rather than as a handler of its own: a reply makes one trip less through the pipeline.
  *
  * <p>Delayed replies wait in a bounded queue ({@code max-delayed} per channel; what does not fit is dropped and
  * counted), each in a buffer of its own size, not the MTU's. A delay is a floor, as in netem: no reply leaves before
@@ -60,6 +63,8 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private final Clock clock;
     private final RandomGenerator random;
     private final int maxDelayed;
+    /** What every reply goes through as it leaves: called directly, not as a handler of its own. */
+    private final Fragmenter fragmenter;
     private final Ipv4Packet replyIp = new Ipv4Packet();
     private final Ipv6Packet replyIp6 = new Ipv6Packet();
     private final IcmpMessage replyIcmp = new IcmpMessage();
@@ -81,14 +86,18 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
      */
     private long lead;
 
-    /** @param maxDelayed the most replies held back at once */
+    /**
+     * @param maxDelayed the most replies held back at once
+     * @param fragmenter what cuts the replies larger than the MTU as they leave
+     */
     public ReplyShaper(PacketCounters counters, PacketContext packet, Clock clock, RandomGenerator random,
-            int maxDelayed) {
+            int maxDelayed, Fragmenter fragmenter) {
         this.counters = counters;
         this.packet = packet;
         this.clock = clock;
         this.random = random;
         this.maxDelayed = maxDelayed;
+        this.fragmenter = fragmenter;
         this.timer = new DeadlineTimer(clock, this::releaseDue);
         this.delays = new TraceReplay(random);
     }
@@ -106,7 +115,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         long pathDelay = packet.pathDelayNanos();
         if (!(msg instanceof ByteBuf) || b == null || !b.shapesReplies() && pathDelay == 0) {
             sent(host, kind);
-            ctx.write(msg, promise);
+            fragmenter.write(ctx, msg, promise);
             return;
         }
         ByteBuf reply = (ByteBuf) msg;
@@ -131,10 +140,10 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
             }
             for (int i = 1; i < copies; i++) {
                 sent(host, kind);
-                ctx.write(reply.retainedDuplicate(), ctx.voidPromise());
+                fragmenter.write(ctx, reply.retainedDuplicate(), ctx.voidPromise());
             }
             sent(host, kind);
-            ctx.write(reply, promise);
+            fragmenter.write(ctx, reply, promise);
             return;
         }
         hold(ctx, reply, deadline, copies, host, kind);
@@ -220,7 +229,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
             ReplyKind kind = q.firstKind();
             ByteBuf buf = q.poll();
             sent(host, kind);
-            ctx.write(buf, ctx.voidPromise());
+            fragmenter.write(ctx, buf, ctx.voidPromise());
             wrote++;
         }
         return wrote;
@@ -315,6 +324,11 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     /** How long before a held reply's time the shaper now sets its timer (what it learnt of the timer's lateness). */
     public long leadNanos() {
         return lead;
+    }
+
+    /** What cuts the replies larger than the MTU as they leave. */
+    public Fragmenter fragmenter() {
+        return fragmenter;
     }
 
     /** How many replies this channel holds back now. */

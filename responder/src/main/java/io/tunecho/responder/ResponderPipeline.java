@@ -48,32 +48,29 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>{@value #CAPTURE}: {@link CaptureStage}, only while a capture of the {@link PacketCapture} given runs
  *       (put in and taken out as captures start and stop): every packet read and written, to the capture;</li>
- *   <li>{@value #FRAGMENT}: {@link Fragmenter}, an outbound stage: what the stages after it write that is larger
- *       than the MTU leaves in fragments;</li>
- *   <li>{@value #IP}: the IP layer, four stages in one handler ({@link PacketHandler#chain}):
- *       {@link IpVersionDispatcher} (IPv4 or IPv6), {@link Ipv4Validator}, {@link Ipv6Validator}, and
- *       {@link Reassembler} (fragments become whole datagrams);</li>
  *   <li>{@value #REPLIES}: {@link ReplyShaper}, an outbound stage: the replies and ICMP errors written by the
- *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption);</li>
- *   <li>{@value #HOSTS}: the virtual hosts, two stages in one handler: {@link HostLookup} (the host that answers
- *       the destination, and what it does now), then {@link ProtocolDispatcher}, one {@link ProtocolHandler} per
+ *       stages after it leave as their host's behaviour says (delay, jitter, duplicates, corruption), and then
+ *       through its {@link Fragmenter} (what is larger than the MTU leaves in fragments);</li>
+ *   <li>{@value #PACKETS}: the IP layer and the virtual hosts, stages in one handler ({@link PacketHandler#chain}):
+ *       {@link IpVersionDispatcher} (IPv4 or IPv6), {@link Ipv4Validator}, {@link Ipv6Validator},
+ *       {@link Reassembler} (fragments become whole datagrams), {@link HostLookup} (the host that answers the
+ *       destination, and what it does now), then {@link ProtocolDispatcher}, one {@link ProtocolHandler} per
  *       protocol (ICMP and ICMPv6: {@link IcmpEchoResponder}; UDP: {@link UdpResponder}; TCP, IPv4 and IPv6:
  *       {@link TcpResponder});</li>
  *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>
  * </ol>
- * A packet meets the stages in the order listed. The stages of one handler call each other directly, so that an
- * echo request and its reply make four trips through the pipeline rather than eight; the handlers are placed by
- * what a stage's writes must go through (reassembly's errors are fragmented but never shaped, replies are both).
+ * A packet meets the stages in the order listed. The stages of one handler call each other directly, and the
+ * shaper calls the fragmenter, so that an echo request and its reply make three trips through the pipeline (in,
+ * the reply to the shaper, out to the channel) rather than eight. The reassembly's own ICMP errors carry no host, so
+ * the shaper lets them through as they are ({@link PacketContext#writeIpError}).
  * Each channel gets stages of its own around one {@link PacketContext}, with its own random generator (seeded from
  * the pipeline's seed and the channel's number, so that a seed repeats the decisions); the counters and the host
  * table are shared by all channels.
  */
 public final class ResponderPipeline {
     public static final String CAPTURE = "capture";
-    public static final String FRAGMENT = "fragment";
-    public static final String IP = "ip";
     public static final String REPLIES = "replies";
-    public static final String HOSTS = "hosts";
+    public static final String PACKETS = "packets";
     public static final String ERRORS = "errors";
 
     private final PacketCounters counters;
@@ -129,14 +126,13 @@ public final class ResponderPipeline {
         PacketContext packet = new PacketContext();
         SplittableRandom random = new SplittableRandom(seed + channels.getAndIncrement());
         IcmpErrorLimit errorLimit = new IcmpErrorLimit(clock);
-        pipeline.addLast(FRAGMENT, new Fragmenter(mtu, random.split()))
-                .addLast(IP, PacketHandler.chain(
+        pipeline.addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed,
+                        new Fragmenter(mtu, random.split())))
+                .addLast(PACKETS, PacketHandler.chain(
                         new IpVersionDispatcher(counters, packet),
                         new Ipv4Validator(counters, packet, true),
                         new Ipv6Validator(counters, packet, ipv6, true),
-                        new Reassembler(counters, packet, upHosts, clock, reassembly, errorLimit)))
-                .addLast(REPLIES, new ReplyShaper(counters, packet, clock, random.split(), maxDelayed))
-                .addLast(HOSTS, PacketHandler.chain(
+                        new Reassembler(counters, packet, upHosts, clock, reassembly, errorLimit),
                         new HostLookup(counters, packet, hosts, clock, random.split(), errorLimit,
                                 limitPerChannel, limitPerSource, probes),
                         protocols(packet, errorLimit)))
@@ -159,7 +155,7 @@ public final class ResponderPipeline {
     private void placeCapture(ChannelPipeline pipeline) {
         boolean in = pipeline.get(CAPTURE) != null;
         if (packetCapture.active() && !in) {
-            pipeline.addBefore(FRAGMENT, CAPTURE, capture);
+            pipeline.addBefore(REPLIES, CAPTURE, capture);
         } else if (!packetCapture.active() && in) {
             pipeline.remove(CAPTURE);
         }
@@ -167,7 +163,7 @@ public final class ResponderPipeline {
 
     /** The reassembly stage of a pipeline built here, or {@code null} when it has none. */
     public static Reassembler reassembler(ChannelPipeline pipeline) {
-        for (PacketHandler h = (PacketHandler) pipeline.get(IP); h != null; h = h.nextStage()) {
+        for (PacketHandler h = (PacketHandler) pipeline.get(PACKETS); h != null; h = h.nextStage()) {
             if (h instanceof Reassembler) {
                 return (Reassembler) h;
             }
@@ -178,6 +174,12 @@ public final class ResponderPipeline {
     /** The reply shaping stage of a pipeline built here, or {@code null} when it has none. */
     public static ReplyShaper replyShaper(ChannelPipeline pipeline) {
         return (ReplyShaper) pipeline.get(REPLIES);
+    }
+
+    /** The fragmenting stage of a pipeline built here (its reply shaper's), or {@code null} when it has none. */
+    public static Fragmenter fragmenter(ChannelPipeline pipeline) {
+        ReplyShaper shaper = replyShaper(pipeline);
+        return shaper == null ? null : shaper.fragmenter();
     }
 
     /** The protocol handlers of one channel. */

@@ -265,11 +265,11 @@ class FragmenterTest {
         channels.add(ch);
         builder.build().addTo(ch.pipeline());
         assertEquals(ResponderPipeline.Builder.DEFAULT_MTU,
-                ((Fragmenter) ch.pipeline().get(ResponderPipeline.FRAGMENT)).mtu());
+                ResponderPipeline.fragmenter(ch.pipeline()).mtu());
         EmbeddedChannel jumbo = new EmbeddedChannel();
         channels.add(jumbo);
         builder.mtu(9000).build().addTo(jumbo.pipeline());
-        assertEquals(9000, ((Fragmenter) jumbo.pipeline().get(ResponderPipeline.FRAGMENT)).mtu());
+        assertEquals(9000, ResponderPipeline.fragmenter(jumbo.pipeline()).mtu());
     }
 
     // ---- IPv6 ----

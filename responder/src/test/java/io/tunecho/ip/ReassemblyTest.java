@@ -14,6 +14,7 @@ import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
 import io.tunecho.packet.PacketCounters;
 import io.tunecho.packet.PacketHandler;
+import io.tunecho.policy.ReplyShaper;
 import io.tunecho.policy.UpHosts;
 import io.tunecho.responder.ResponderPipeline;
 import io.tunecho.samples.Fragments;
@@ -30,6 +31,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import static io.tunecho.samples.Fragments.V6_HOST_HIGH;
@@ -88,7 +90,8 @@ class ReassemblyTest {
 
     /**
      * The reassembly stage after what it relies on (version, IPv4 validation, an IPv6 header check as the IPv6
-     * validator will make it): whole datagrams come out at the pipeline's end, ICMP errors on the outbound side.
+     * validator will make it): whole datagrams come out at the pipeline's end, ICMP errors on the outbound side,
+     * through the reply stage that counts them as they leave.
      */
     private void stage(ReassemblyLimits limits) {
         stageAlone = true;
@@ -97,8 +100,10 @@ class ReassemblyTest {
         PacketContext packet = new PacketContext();
         HostTable table = hosts();
         reassembler = new Reassembler(counters, packet, new UpHosts(() -> table), clock, limits);
-        channel.pipeline().addLast(new IpVersionDispatcher(counters, packet), new Ipv4Validator(counters, packet,
-                true), new Ipv6Check(counters, packet), reassembler);
+        SplittableRandom random = new SplittableRandom(7);
+        channel.pipeline().addLast(new ReplyShaper(counters, packet, clock, random, 10, new Fragmenter(1500, random)),
+                new IpVersionDispatcher(counters, packet), new Ipv4Validator(counters, packet, true),
+                new Ipv6Check(counters, packet), reassembler);
     }
 
     /** Validates IPv6 headers, as the IPv6 stage of the pipeline does once IPv6 is answered. */

@@ -53,7 +53,7 @@ class CaptureStageTest {
         capture.set(true);
         channel.runPendingTasks();
         List<String> names = channel.pipeline().names();
-        assertEquals(names.indexOf(ResponderPipeline.FRAGMENT) - 1, names.indexOf(ResponderPipeline.CAPTURE),
+        assertEquals(names.indexOf(ResponderPipeline.REPLIES) - 1, names.indexOf(ResponderPipeline.CAPTURE),
                 names.toString());
         echo();
         assertEquals(1, capture.inbound);

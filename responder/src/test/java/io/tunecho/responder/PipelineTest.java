@@ -478,10 +478,11 @@ class PipelineTest {
 
     @Test
     void theStagesHaveTheirNames() {
-        assertEquals(List.of(ResponderPipeline.FRAGMENT, ResponderPipeline.IP, ResponderPipeline.REPLIES,
-                ResponderPipeline.HOSTS, ResponderPipeline.ERRORS), channel.pipeline().names().subList(0, 5));
+        assertEquals(List.of(ResponderPipeline.REPLIES, ResponderPipeline.PACKETS, ResponderPipeline.ERRORS),
+                channel.pipeline().names().subList(0, 3));
         assertNotNull(ResponderPipeline.reassembler(channel.pipeline()));
         assertNotNull(ResponderPipeline.replyShaper(channel.pipeline()));
+        assertNotNull(ResponderPipeline.fragmenter(channel.pipeline()));
     }
 
     @Test

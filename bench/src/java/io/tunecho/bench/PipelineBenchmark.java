@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * The answering pipeline, as {@link ResponderPipeline} builds it for the server (probes tracked), on a real echo
  * request as Linux {@code ping} sends it (captured from a TUN): ns per packet, and with {@code -prof gc} the bytes
  * allocated per packet. Each operation copies the request into the same pooled direct buffer (what the device read
- * does), runs it through the pipeline, and takes the reply out.
+ * does), runs it through the pipeline, and takes the reply out. With {@code -p burst=16} an operation is a read burst
+ * of 16 packets, then one {@code channelReadComplete}, as a W64 flood is read (divide the time by 16).
  * Run with {@code ./mvnw -Pbench -q test-compile exec:exec -Djmh.args="-prof gc"}.
  */
 @State(Scope.Thread)
@@ -65,6 +66,10 @@ public class PipelineBenchmark {
 
     @Param({"echo", "ipv6", "tcp-rst", "tcp-synack"})
     public String packet;
+
+    /** Packets per {@code channelReadComplete}: one (a ping at a time) or a flood's burst. */
+    @Param({"1"})
+    public int burst;
 
     private byte[] template;
     private ByteBuf buf;
@@ -115,16 +120,19 @@ public class PipelineBenchmark {
 
     @Benchmark
     public Object packet() {
-        ByteBuf b = buf;
-        b.clear().writeBytes(template);
-        b.retain(); // the pipeline consumes one reference: released when dropped, or by us below when answered
-        pipeline.fireChannelRead(b);
-        pipeline.fireChannelReadComplete();
-        ByteBuf reply = sink.written;
-        sink.written = null;
-        if (reply != null) {
-            reply.release();
+        ByteBuf reply = null;
+        for (int i = 0; i < burst; i++) {
+            ByteBuf b = buf;
+            b.clear().writeBytes(template);
+            b.retain(); // the pipeline consumes one reference: released when dropped, or by us below when answered
+            pipeline.fireChannelRead(b);
+            reply = sink.written;
+            sink.written = null;
+            if (reply != null) {
+                reply.release();
+            }
         }
+        pipeline.fireChannelReadComplete();
         return reply;
     }
 }

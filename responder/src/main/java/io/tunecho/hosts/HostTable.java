@@ -29,10 +29,13 @@ public final class HostTable {
     private final IpCidr defaultGateway;
     private final IpCidr defaultGateway6;
     private final HostConfig config;
+    /** The subnets' IPv4 broadcast addresses, a few at most: a martian source, checked for every packet. */
+    private final int[] ipv4Broadcasts;
 
     private HostTable(PrefixTable<HostEntry> table, List<IpCidr> answered, List<HostEntry> entries,
-            HostConfig config, IpCidr defaultGateway, IpCidr defaultGateway6) {
+            HostConfig config, IpCidr defaultGateway, IpCidr defaultGateway6, int[] ipv4Broadcasts) {
         this.defaultGateway6 = defaultGateway6;
+        this.ipv4Broadcasts = ipv4Broadcasts;
         this.table = table;
         this.answered = answered;
         this.entries = entries;
@@ -126,8 +129,10 @@ public final class HostTable {
         }
         IpCidr gateway = defaultGateway(config.interfaceAddress());
         IpCidr gateway6 = config.interfaceAddress6() == null ? null : defaultGateway6(config.interfaceAddress6());
+        int[] broadcasts = excluded.stream().filter(x -> x.role() == HostEntry.Role.BROADCAST)
+                .mapToInt(x -> x.match().ipv4Address()).distinct().toArray();
         HostTable t = new HostTable(b.build(), List.copyOf(answered), List.copyOf(byMatch.values()), config, gateway,
-                gateway6);
+                gateway6, broadcasts);
         t.checkGateways();
         return t;
     }
@@ -301,6 +306,19 @@ public final class HostTable {
     /** The entry for an IPv6 address, or {@code null}. */
     public HostEntry lookupIpv6(long hi, long lo) {
         return table.lookupIpv6(hi, lo);
+    }
+
+    /**
+     * Whether the IPv4 address is a broadcast address of the subnets (its entry's role is
+     * {@link HostEntry.Role#BROADCAST}), without a lookup: a few compares.
+     */
+    public boolean isIpv4Broadcast(int address) {
+        for (int b : ipv4Broadcasts) {
+            if (b == address) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a virtual host answers this IPv4 address. */

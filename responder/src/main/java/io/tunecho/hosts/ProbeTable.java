@@ -64,15 +64,79 @@ public final class ProbeTable {
      * table's clock as the caller read it. Allocates nothing once the table has grown.
      */
     public void recordIpv4(Protocol protocol, int destination, int source, long nowMillis) {
-        long lo = destination & 0xFFFFFFFFL;
-        int h = hash(false, 0, lo);
-        stripe(h).record(false, 0, lo, h, protocol, 0, source & 0xFFFFFFFFL, nowMillis);
+        record(protocol, false, 0, destination & 0xFFFFFFFFL, 0, source & 0xFFFFFFFFL, nowMillis, 1);
     }
 
     /** A probe of {@code protocol} from {@code srcHi:srcLo} to {@code dstHi:dstLo} (IPv6) at {@code nowMillis}. */
     public void recordIpv6(Protocol protocol, long dstHi, long dstLo, long srcHi, long srcLo, long nowMillis) {
-        int h = hash(true, dstHi, dstLo);
-        stripe(h).record(true, dstHi, dstLo, h, protocol, srcHi, srcLo, nowMillis);
+        record(protocol, true, dstHi, dstLo, srcHi, srcLo, nowMillis, 1);
+    }
+
+    /** {@code probes} probes of one protocol from one source to one address at one moment. */
+    private void record(Protocol protocol, boolean v6, long dstHi, long dstLo, long srcHi, long srcLo, long nowMillis,
+            int probes) {
+        int h = hash(v6, dstHi, dstLo);
+        stripe(h).record(v6, dstHi, dstLo, h, protocol, srcHi, srcLo, nowMillis, probes);
+    }
+
+    /** A {@link Recorder} of this table, for one event loop. */
+    public Recorder recorder() {
+        return new Recorder();
+    }
+
+    /**
+     * One event loop's way to record, a lock per run of equal probes rather than per probe: probes of one protocol
+     * from one source to one address within one millisecond are counted here and recorded together when a
+     * different one comes or at {@link #flush()} (the end of each read burst). The table gets exactly what recording
+     * them one by one would give it, since the intervals between them are 0 ms. Not thread-safe; allocates nothing.
+     */
+    public final class Recorder {
+        private int count;
+        private Protocol protocol;
+        private boolean v6;
+        private long dstHi;
+        private long dstLo;
+        private long srcHi;
+        private long srcLo;
+        private long millis;
+
+        private Recorder() {
+        }
+
+        /** As {@link ProbeTable#recordIpv4}, recorded by the next {@link #flush()} at the latest. */
+        public void recordIpv4(Protocol protocol, int destination, int source, long nowMillis) {
+            add(protocol, false, 0, destination & 0xFFFFFFFFL, 0, source & 0xFFFFFFFFL, nowMillis);
+        }
+
+        /** As {@link ProbeTable#recordIpv6}, recorded by the next {@link #flush()} at the latest. */
+        public void recordIpv6(Protocol protocol, long dstHi, long dstLo, long srcHi, long srcLo, long nowMillis) {
+            add(protocol, true, dstHi, dstLo, srcHi, srcLo, nowMillis);
+        }
+
+        private void add(Protocol p, boolean isV6, long dh, long dl, long sh, long sl, long now) {
+            if (count > 0 && dl == dstLo && sl == srcLo && now == millis && p == protocol && dh == dstHi
+                    && sh == srcHi && isV6 == v6) {
+                count++;
+                return;
+            }
+            flush();
+            protocol = p;
+            v6 = isV6;
+            dstHi = dh;
+            dstLo = dl;
+            srcHi = sh;
+            srcLo = sl;
+            millis = now;
+            count = 1;
+        }
+
+        /** Records what is counted here. */
+        public void flush() {
+            if (count > 0) {
+                record(protocol, v6, dstHi, dstLo, srcHi, srcLo, millis, count);
+                count = 0;
+            }
+        }
     }
 
     /** A copy of what is known about the address (its prefix length ignored), or {@code null} when never probed. */
@@ -236,8 +300,9 @@ public final class ProbeTable {
             this.cap = cap;
         }
 
+        /** {@code n} probes at {@code now}: what {@code n} records of one would give (0 ms between them). */
         synchronized void record(boolean isV6, long h64, long l64, int hash, Protocol protocol, long srcHi,
-                long srcLo, long now) {
+                long srcLo, long now, int n) {
             int slot = find(isV6, h64, l64, hash);
             if (slot < 0) {
                 slot = claim();
@@ -254,18 +319,18 @@ public final class ProbeTable {
                 unlink(slot);
                 pushHead(slot);
             }
-            probes[slot]++;
+            probes[slot] += n;
             last[slot] = now;
             int b = slot * SERIES + protocol.ordinal() * FIELDS;
             if (series[b + COUNT] == 0) {
-                series[b + FIRST] = now;
+                series[b + FIRST] = now; // and the n - 1 intervals after it are 0, as LAST_INTERVAL already is
             } else {
                 long interval = Math.max(0, now - series[b + LAST]);
-                series[b + LAST_INTERVAL] = interval;
+                series[b + LAST_INTERVAL] = n > 1 ? 0 : interval;
                 series[b + SUM_INTERVALS] += interval;
                 series[b + MAX_INTERVAL] = Math.max(series[b + MAX_INTERVAL], interval);
             }
-            series[b + COUNT]++;
+            series[b + COUNT] += n;
             series[b + LAST] = now;
             addSource(slot, srcHi, srcLo);
         }

@@ -25,6 +25,8 @@ public final class PacketContext {
     private final Ipv6Packet ipv6 = new Ipv6Packet();
     private final IcmpMessage icmp = new IcmpMessage();
     private IpPacket ip;
+    /** Whether {@link #icmp} views this packet's payload yet: placed once per packet, on first use. */
+    private boolean icmpPlaced;
     private HostEntry host;
     private Behaviour behaviour;
     private int replyTtl = IpPacket.DEFAULT_TTL;
@@ -37,6 +39,7 @@ public final class PacketContext {
     /** Starts a new packet: {@code buf} as IPv4 or IPv6 ({@code version}), nothing known of its host yet. */
     public void begin(int version, ByteBuf buf) {
         ip = version == Ipv4Packet.VERSION ? ipv4.wrap(buf) : ipv6.wrap(buf);
+        icmpPlaced = false;
         host = null;
         behaviour = null;
         pathDelayNanos = 0;
@@ -46,6 +49,7 @@ public final class PacketContext {
     /** Makes {@code buf} (a reassembled datagram) the packet, of the same version as before. */
     public void replace(ByteBuf buf) {
         ip = isIpv6() ? ipv6.wrap(buf) : ipv4.wrap(buf);
+        icmpPlaced = false;
     }
 
     /** The packet's IP header: {@link #ipv4()} or {@link #ipv6()}. */
@@ -67,9 +71,16 @@ public final class PacketContext {
         return ipv6;
     }
 
-    /** The packet's payload as an ICMP message (an ICMP protocol handler's view). */
+    /**
+     * The packet's payload as an ICMP message (an ICMP protocol handler's view), placed on the first call for each
+     * packet: a stage that moves the payload must not ask for it again.
+     */
     public IcmpMessage icmp() {
-        return icmp.wrapPayloadOf(ip);
+        if (!icmpPlaced) {
+            icmp.wrapPayloadOf(ip);
+            icmpPlaced = true;
+        }
+        return icmp;
     }
 
     /** The host table entry that answers the destination ({@code null} before the hosts' stage). */

@@ -51,7 +51,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>Every request to an answered address that is a probe (an echo request, a TCP SYN, a UDP datagram) is recorded in
  * the {@link ProbeTable}, when there is one, before anything is decided: a probe of a host that is down, or that a
- * router on the way ends, was a probe all the same.
+ * router on the way ends, was a probe all the same. The equal probes of a read burst are recorded together at its
+ * end ({@link ProbeTable.Recorder}).
  *
  * <p>Buffers: a dropped packet is released here; a packet passed on belongs to the next stage; an ICMP error is a new
  * buffer, written here.
@@ -64,7 +65,8 @@ public final class HostLookup extends PacketHandler {
     private final VirtualRouters routers;
     private final Refusals refusals;
     private final PathErrors errors;
-    private final ProbeTable probes;
+    /** Where this channel's probes go into the probe table, or {@code null}: not tracked. */
+    private final ProbeTable.Recorder probes;
     private final EchoIdFirewall echoIds;
     /** The view that tells a TCP SYN from other segments, reused for every packet. */
     private final TcpSegment tcp = new TcpSegment();
@@ -74,7 +76,7 @@ public final class HostLookup extends PacketHandler {
             RandomGenerator random, IcmpErrorLimit errorLimit, double limitPerSecond, double limitPerSource,
             ProbeTable probes) {
         super(counters, packet);
-        this.probes = probes;
+        this.probes = probes == null ? null : probes.recorder();
         AddressStates states = new AddressStates();
         this.hosts = hosts;
         this.clock = clock;
@@ -110,7 +112,7 @@ public final class HostLookup extends PacketHandler {
                     : DropReason.NOT_ANSWERED, buf);
             return;
         }
-        if (src == dst || isBroadcast(table.lookupIpv4(src))) {
+        if (src == dst || table.isIpv4Broadcast(src)) {
             drop(DropReason.BAD_SOURCE, buf);
             return;
         }
@@ -173,6 +175,30 @@ public final class HostLookup extends PacketHandler {
         packet.answeredBy(entry, b, Math.max(1, replyTtl(entry, b, offset) - hops.length)); // each router takes one
         packet.hostKey(hostKey);
         pass(ctx, buf);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        flushProbes();
+        super.channelReadComplete(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        flushProbes();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+        flushProbes();
+        super.handlerRemoved(ctx);
+    }
+
+    private void flushProbes() {
+        if (probes != null) {
+            probes.flush();
+        }
     }
 
     /**
@@ -313,10 +339,6 @@ public final class HostLookup extends PacketHandler {
     private static long addressKey(IpCidr address) {
         return address.isIpv4() ? AddressStates.ipv4Key(address.ipv4Address())
                 : AddressStates.ipv6Key(address.high(), address.low());
-    }
-
-    private static boolean isBroadcast(HostEntry e) {
-        return e != null && e.role() == HostEntry.Role.BROADCAST;
     }
 
     /** The TTL of the host's replies now, before the routers on the way back: its {@code ttl-change}, or its ttl. */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +34,42 @@ class ProbeTableTest {
 
     private void probe(ProbeTable t, Protocol p, int dst, int src) {
         t.recordIpv4(p, dst, src, clock.currentTimeMillis());
+    }
+
+    @Test
+    void aRecorderGivesWhatRecordingOneByOneGives() {
+        ProbeTable one = new ProbeTable(100, clock);
+        ProbeTable batched = new ProbeTable(100, clock);
+        ProbeTable.Recorder recorder = batched.recorder();
+        int other = ip("198.18.0.31");
+        int[] destinations = {HOST, HOST, HOST, other, HOST, HOST, other, other};
+        Protocol[] protocols = {Protocol.ICMP_ECHO, Protocol.ICMP_ECHO, Protocol.TCP_SYN, Protocol.UDP};
+        Random random = new Random(3);
+        for (int burst = 0; burst < 50; burst++) {
+            for (int i = 0; i < 12; i++) {
+                int dst = destinations[random.nextInt(destinations.length)];
+                int src = random.nextInt(4) == 0 ? ip("198.18.0.2") : MONITOR;
+                Protocol p = protocols[random.nextInt(protocols.length)];
+                if (random.nextInt(4) > 0) {
+                    one.recordIpv4(p, dst, src, clock.currentTimeMillis());
+                    recorder.recordIpv4(p, dst, src, clock.currentTimeMillis());
+                } else {
+                    one.recordIpv6(p, 1, dst, 2, src, clock.currentTimeMillis());
+                    recorder.recordIpv6(p, 1, dst, 2, src, clock.currentTimeMillis());
+                }
+                if (random.nextInt(5) == 0) {
+                    clock.advance(random.nextInt(3), TimeUnit.MILLISECONDS); // a burst may span milliseconds
+                }
+            }
+            recorder.flush(); // the end of a read burst
+            clock.advance(random.nextInt(40), TimeUnit.MILLISECONDS);
+        }
+        assertEquals(within(one, null), within(batched, null));
+        recorder.recordIpv4(Protocol.ICMP_ECHO, HOST, MONITOR, clock.currentTimeMillis());
+        recorder.recordIpv4(Protocol.ICMP_ECHO, HOST, MONITOR, clock.currentTimeMillis());
+        long before = batched.get(IpCidr.parse("198.18.0.30")).probes();
+        recorder.flush();
+        assertEquals(before + 2, batched.get(IpCidr.parse("198.18.0.30")).probes(), "recorded at the flush");
     }
 
     @Test

@@ -97,6 +97,67 @@ public final class HostCounters {
         return lastProbedMillis.get();
     }
 
+    /**
+     * One event loop's requests, probes and replies of one entry at a time, added to the entry's counters in one go
+     * when another entry's come or at {@link #flush()} (the end of a read burst): a flood costs the shared counters a
+     * few atomic adds a burst rather than a few a packet. Not thread-safe; allocates nothing.
+     */
+    public static final class Tally {
+        private HostCounters to;
+        private long requests;
+        private long probes;
+        private long replies;
+        private long lastMillis;
+
+        /** As {@link HostCounters#request}, added at the next {@link #flush()} at the latest. */
+        public void request(HostCounters counters, long millis) {
+            at(counters);
+            requests++;
+            lastMillis = millis;
+        }
+
+        /** As {@link HostCounters#probed}. */
+        public void probed(HostCounters counters) {
+            at(counters);
+            probes++;
+        }
+
+        /** As {@link HostCounters#replied}. */
+        public void replied(HostCounters counters) {
+            at(counters);
+            replies++;
+        }
+
+        private void at(HostCounters counters) {
+            if (counters != to) {
+                flush();
+                to = counters;
+            }
+        }
+
+        /** Adds what is counted here to the entry's counters (and lets go of the entry). */
+        public void flush() {
+            HostCounters c = to;
+            if (c == null) {
+                return;
+            }
+            if (requests > 0) {
+                c.requests.add(requests);
+                c.lastProbedMillis.lazySet(lastMillis);
+            }
+            if (probes > 0) {
+                c.probes.add(probes);
+            }
+            if (replies > 0) {
+                c.replies.add(replies);
+            }
+            requests = 0;
+            probes = 0;
+            replies = 0;
+            to = null;
+        }
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("requests=").append(requests()).append(" replies=").append(replies());

@@ -27,6 +27,11 @@ public final class PacketCounters {
         sent[kind.ordinal()].increment();
     }
 
+    /** {@code n} packets of one kind sent. */
+    public void count(ReplyKind kind, long n) {
+        sent[kind.ordinal()].add(n);
+    }
+
     public void drop(DropReason reason) {
         dropped[reason.ordinal()].increment();
     }

@@ -51,13 +51,15 @@ import java.util.random.RandomGenerator;
  *
  * <p>Every request to an answered address that is a probe (an echo request, a TCP SYN, a UDP datagram) is recorded in
  * the {@link ProbeTable}, when there is one, before anything is decided: a probe of a host that is down, or that a
- * router on the way ends, was a probe all the same. The equal probes of a read burst are recorded together at its
- * end ({@link ProbeTable.Recorder}).
+ * router on the way ends, was a probe all the same. A read burst's requests, and its equal probes, are counted at
+ * their entries and recorded together at its end ({@link HostCounters.Tally}, {@link ProbeTable.Recorder}), with the
+ * time of its first request: the clock is read once a burst.
  *
  * <p>Buffers: a dropped packet is released here; a packet passed on belongs to the next stage; an ICMP error is a new
  * buffer, written here.
  */
 public final class HostLookup extends PacketHandler {
+    private static final long NO_TIME = Long.MIN_VALUE;
     private final Supplier<HostTable> hosts;
     private final Clock clock;
     private final IcmpErrorLimit errorLimit;
@@ -68,6 +70,14 @@ public final class HostLookup extends PacketHandler {
     /** Where this channel's probes go into the probe table, or {@code null}: not tracked. */
     private final ProbeTable.Recorder probes;
     private final EchoIdFirewall echoIds;
+    /** The requests and probes counted at their entries at the end of each read burst. */
+    private final HostCounters.Tally tally = new HostCounters.Tally();
+    /**
+     * The wall clock's time at the read burst's first request, {@link #NO_TIME} until then: what the entries' and
+     * the probe table's millisecond times are, read once a burst (a clock read costs more than the rest of a
+     * request's bookkeeping on a VM's clock source).
+     */
+    private long burstMillis = NO_TIME;
     /** The view that tells a TCP SYN from other segments, reused for every packet. */
     private final TcpSegment tcp = new TcpSegment();
 
@@ -143,8 +153,8 @@ public final class HostLookup extends PacketHandler {
      */
     private void answer(ChannelHandlerContext ctx, ByteBuf buf, HostTable table, HostEntry entry, long offset,
             long hostKey) {
-        long now = clock.currentTimeMillis();
-        entry.counters().request(now);
+        long now = millis();
+        tally.request(entry.counters(), now);
         if (probes != null) {
             recordProbe(entry, now);
         }
@@ -177,28 +187,40 @@ public final class HostLookup extends PacketHandler {
         pass(ctx, buf);
     }
 
+    /** The wall clock's time in ms, read at the read burst's first request. */
+    private long millis() {
+        long m = burstMillis;
+        if (m == NO_TIME) {
+            m = burstMillis = clock.currentTimeMillis();
+        }
+        return m;
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        flushProbes();
+        endBurst();
         super.channelReadComplete(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        flushProbes();
+        endBurst();
         super.channelInactive(ctx);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
-        flushProbes();
+        endBurst();
         super.handlerRemoved(ctx);
     }
 
-    private void flushProbes() {
+    /** The burst is over: what it counted goes to the entries and the probe table, and the next reads the clock. */
+    private void endBurst() {
+        tally.flush();
         if (probes != null) {
             probes.flush();
         }
+        burstMillis = NO_TIME;
     }
 
     /**
@@ -231,7 +253,7 @@ public final class HostLookup extends PacketHandler {
      */
     private void timeExceeded(ChannelHandlerContext ctx, ByteBuf buf, HostEntry router, Behaviour rb, IpCidr hop,
             int k, int ttlThere, long delayBefore) {
-        router.counters().request(clock.currentTimeMillis());
+        tally.request(router.counters(), millis());
         if (isIcmpError()) {
             drop(DropReason.TTL_EXCEEDED, buf);
             return;
@@ -293,7 +315,7 @@ public final class HostLookup extends PacketHandler {
         if (protocol == null) {
             return;
         }
-        entry.counters().probed();
+        tally.probed(entry.counters());
         if (packet.isIpv6()) {
             Ipv6Packet ip = packet.ipv6();
             probes.recordIpv6(protocol, ip.destinationHigh(), ip.destinationLow(), ip.sourceHigh(), ip.sourceLow(),

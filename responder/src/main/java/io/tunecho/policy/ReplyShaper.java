@@ -33,7 +33,7 @@ import java.util.random.RandomGenerator;
  * holds, so that the prober sees the data differ rather than a loss); rewritten first when the host misbehaves
  * ({@link ReplyRewriter}: another source, identifier or sequence). An outbound stage: it sees every reply and ICMP
  * error the stages after it write, with the host entry and behaviour that {@link HostLookup} put into the
- * {@link PacketContext}, and counts each at the moment it leaves. What has no host (the IP layer's own ICMP errors)
+ * {@link PacketContext}, and counts each as it leaves (at the flush that sends it). What has no host (the IP layer's own ICMP errors)
  * leaves unshaped. Everything leaves through the {@link Fragmenter} (larger than the MTU: in fragments), which this
  * stage calls itself rather than as a handler of its own: a reply makes one trip less through the pipeline.
  *
@@ -50,6 +50,7 @@ import java.util.random.RandomGenerator;
  */
 public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     private static final Logger log = PacketLog.of(ReplyShaper.class);
+    private static final ReplyKind[] KINDS = ReplyKind.values();
     /** Pairs of addresses whose last release time is remembered (a power of two), and the slots each may take. */
     private static final int FLOWS = 4096;
     private static final int FLOW_PROBES = 4;
@@ -76,6 +77,9 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     /** Set for the earliest reply's time less the lead. */
     private final DeadlineTimer timer;
     private ChannelHandlerContext ctx;
+    /** What was sent since the last flush, by {@link ReplyKind}, and to which hosts: counted at the flush. */
+    private final long[] sentKinds = new long[KINDS.length];
+    private final HostCounters.Tally tally = new HostCounters.Tally();
     /**
      * How long before a reply's time the timer is set: the learnt median of how late the timer fires. A timer never
      * fires on time: the event loop's thread has to be woken and scheduled. So each wake-up compares the moment it
@@ -194,6 +198,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
         long spinEnd = System.nanoTime() + MAX_LEAD_NANOS; // the spin's own bound, whatever the clock does
         while (true) {
             if (sendDue(now) > 0) {
+                countSent();
                 ctx.flush();
             }
             if (q.isEmpty() || q.firstDeadline() - now > lead) {
@@ -247,10 +252,28 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     }
 
     private void sent(HostEntry host, ReplyKind kind) {
-        counters.count(kind);
+        sentKinds[kind.ordinal()]++;
         if (kind != ReplyKind.ICMP_ERROR && host != null) {
-            host.counters().replied();
+            tally.replied(host.counters());
         }
+    }
+
+    /** Adds what was sent since the last flush to the counters: it leaves the channel now. */
+    private void countSent() {
+        long[] kinds = sentKinds;
+        for (int i = 0; i < kinds.length; i++) {
+            if (kinds[i] > 0) {
+                counters.count(KINDS[i], kinds[i]);
+                kinds[i] = 0;
+            }
+        }
+        tally.flush();
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        countSent();
+        ctx.flush();
     }
 
     /**
@@ -344,12 +367,14 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
         discard();
+        countSent();
         ctx.close(promise);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         discard();
+        countSent();
     }
 
     /** Releases every held reply and stops the timer. */

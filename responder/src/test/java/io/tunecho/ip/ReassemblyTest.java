@@ -141,6 +141,9 @@ class ReassemblyTest {
         ByteBuf b = Fragments.buf(packet);
         fed.add(b);
         channel.writeInbound(b);
+        if (stageAlone) {
+            channel.flushOutbound(); // in the server's pipeline, the protocol stage flushes after each read burst
+        }
     }
 
     private void feed(List<byte[]> packets) {

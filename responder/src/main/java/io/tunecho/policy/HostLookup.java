@@ -78,6 +78,17 @@ public final class HostLookup extends PacketHandler {
      * request's bookkeeping on a VM's clock source).
      */
     private long burstMillis = NO_TIME;
+    /**
+     * The last IPv4 pair of addresses, in which table, and what the table said of it ({@link #classifyIpv4}): a
+     * flood, or a prober's run of packets to one host, does not touch the table again (its memory is cold by the
+     * next read burst: a miss costs more than the rest of the decision). A new table never matches.
+     */
+    private HostTable lastTable;
+    private int lastDestination;
+    private int lastSource;
+    private DropReason lastRefusal;
+    private HostEntry lastEntry;
+    private long lastOffset;
     /** The view that tells a TCP SYN from other segments, reused for every packet. */
     private final TcpSegment tcp = new TcpSegment();
 
@@ -107,26 +118,41 @@ public final class HostLookup extends PacketHandler {
         Ipv4Packet ip = packet.ipv4();
         int dst = ip.destination();
         int src = ip.source();
-        if (IpAddresses.isIpv4Multicast(dst) || dst == IpAddresses.IPV4_LIMITED_BROADCAST) {
-            drop(DropReason.BROADCAST_OR_MULTICAST, buf);
-            return;
-        }
         HostTable table = hosts.get();
+        if (table != lastTable || dst != lastDestination || src != lastSource) {
+            classifyIpv4(table, dst, src);
+        }
+        if (lastRefusal != null) {
+            drop(lastRefusal, buf);
+            return;
+        }
+        answer(ctx, buf, table, lastEntry, lastOffset, AddressStates.ipv4Key(dst));
+    }
+
+    /**
+     * What the table says of an IPv4 pair, kept for the packets after it: the refusal (a broadcast or multicast
+     * destination, one not answered, a martian source), or the entry that answers and the destination's offset in it.
+     */
+    private void classifyIpv4(HostTable table, int dst, int src) {
+        lastTable = table;
+        lastDestination = dst;
+        lastSource = src;
+        lastEntry = null;
+        if (IpAddresses.isIpv4Multicast(dst) || dst == IpAddresses.IPV4_LIMITED_BROADCAST) {
+            lastRefusal = DropReason.BROADCAST_OR_MULTICAST;
+            return;
+        }
         HostEntry entry = table.lookupIpv4(dst);
-        if (entry == null) {
-            drop(DropReason.NOT_ANSWERED, buf);
-            return;
+        if (entry == null || !entry.isHost()) {
+            lastRefusal = entry != null && entry.role() == HostEntry.Role.BROADCAST
+                    ? DropReason.BROADCAST_OR_MULTICAST : DropReason.NOT_ANSWERED;
+        } else if (src == dst || table.isIpv4Broadcast(src)) {
+            lastRefusal = DropReason.BAD_SOURCE;
+        } else {
+            lastRefusal = null;
+            lastEntry = entry;
+            lastOffset = entry.offsetOfIpv4(dst);
         }
-        if (!entry.isHost()) {
-            drop(entry.role() == HostEntry.Role.BROADCAST ? DropReason.BROADCAST_OR_MULTICAST
-                    : DropReason.NOT_ANSWERED, buf);
-            return;
-        }
-        if (src == dst || table.isIpv4Broadcast(src)) {
-            drop(DropReason.BAD_SOURCE, buf);
-            return;
-        }
-        answer(ctx, buf, table, entry, entry.offsetOfIpv4(dst), AddressStates.ipv4Key(dst));
     }
 
     private void ipv6(ChannelHandlerContext ctx, ByteBuf buf) {

@@ -83,36 +83,43 @@ public class TunChannel extends AbstractTunChannel {
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
         FileDescriptor fd = fd();
-        for (;;) {
-            ByteBuf buf = (ByteBuf) in.current();
-            if (buf == null) {
-                submit(ops.without(EpollIoOps.EPOLLOUT));
-                return;
-            }
-            if (!buf.isReadable()) {
-                in.remove();
-                continue;
-            }
-            int written;
-            try {
-                written = fd.writeAddress(buf.memoryAddress(), buf.readerIndex(), buf.writerIndex());
-            } catch (IOException e) {
-                if (!fd.isOpen()) {
-                    throw e;
+        int packets = 0;
+        long bytes = 0;
+        try {
+            for (;;) {
+                ByteBuf buf = (ByteBuf) in.current();
+                if (buf == null) {
+                    submit(ops.without(EpollIoOps.EPOLLOUT));
+                    return;
                 }
-                // The kernel refused this one packet (a malformed packet, the link down, ...): fail its write
-                // and go on with the next.
-                stats().writeError();
-                in.remove(e);
-                continue;
+                if (!buf.isReadable()) {
+                    in.remove();
+                    continue;
+                }
+                int written;
+                try {
+                    written = fd.writeAddress(buf.memoryAddress(), buf.readerIndex(), buf.writerIndex());
+                } catch (IOException e) {
+                    if (!fd.isOpen()) {
+                        throw e;
+                    }
+                    // The kernel refused this one packet (a malformed packet, the link down, ...): fail its write
+                    // and go on with the next.
+                    stats().writeError();
+                    in.remove(e);
+                    continue;
+                }
+                if (written == 0) {
+                    // EAGAIN: the device's queue is full. Wait for EPOLLOUT instead of spinning or dropping.
+                    submit(ops.with(EpollIoOps.EPOLLOUT));
+                    return;
+                }
+                packets++;
+                bytes += written;
+                in.remove();
             }
-            if (written == 0) {
-                // EAGAIN: the device's queue is full. Wait for EPOLLOUT instead of spinning or dropping.
-                submit(ops.with(EpollIoOps.EPOLLOUT));
-                return;
-            }
-            stats().written(written);
-            in.remove();
+        } finally {
+            stats().written(packets, bytes); // once a flush: the stats' memory is cold by the next burst
         }
     }
 
@@ -145,6 +152,7 @@ public class TunChannel extends AbstractTunChannel {
         boolean eof = false;
         boolean light = lightReading && ++lightWakeups % PROBE_INTERVAL != 0;
         int packets = 0;
+        long bytesRead = 0;
         boolean drained = false;
         try {
             do {
@@ -170,7 +178,7 @@ public class TunChannel extends AbstractTunChannel {
                     break;
                 }
                 packets++;
-                stats().read(read);
+                bytesRead += read;
                 buf.writerIndex(buf.writerIndex() + read);
                 handle.lastBytesRead(read);
                 handle.incMessagesRead(1);
@@ -183,6 +191,7 @@ public class TunChannel extends AbstractTunChannel {
         if (!light) {
             lightReading = drained && packets <= 1;
         }
+        stats().read(packets, bytesRead); // once a burst, as the writes are
         handle.readComplete();
         pipeline.fireChannelReadComplete();
         if (failure != null) {

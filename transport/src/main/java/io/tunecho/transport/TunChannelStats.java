@@ -36,14 +36,28 @@ public final class TunChannelStats {
 
     /** On the event loop: one packet of {@code bytes} read. */
     void read(int bytes) {
-        PACKETS_READ.setOpaque(this, packetsRead + 1);
-        BYTES_READ.setOpaque(this, bytesRead + bytes);
+        read(1, bytes);
+    }
+
+    /** On the event loop: {@code packets} packets of {@code bytes} in all read. */
+    void read(int packets, long bytes) {
+        if (packets > 0) {
+            PACKETS_READ.setOpaque(this, packetsRead + packets);
+            BYTES_READ.setOpaque(this, bytesRead + bytes);
+        }
     }
 
     /** On the event loop: one packet of {@code bytes} written. */
     void written(int bytes) {
-        PACKETS_WRITTEN.setOpaque(this, packetsWritten + 1);
-        BYTES_WRITTEN.setOpaque(this, bytesWritten + bytes);
+        written(1, bytes);
+    }
+
+    /** On the event loop: {@code packets} packets of {@code bytes} in all written. */
+    void written(int packets, long bytes) {
+        if (packets > 0) {
+            PACKETS_WRITTEN.setOpaque(this, packetsWritten + packets);
+            BYTES_WRITTEN.setOpaque(this, bytesWritten + bytes);
+        }
     }
 
     /** On the event loop: a write the device refused. */

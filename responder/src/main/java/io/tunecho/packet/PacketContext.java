@@ -35,6 +35,17 @@ public final class PacketContext {
     private IpCidr[] hops = NO_HOPS;
     private int hopCount;
     private long hostKey;
+    /** Where {@link #write} sends replies: the outbound stage that takes them by a call, or {@code null}: the pipeline. */
+    private Output output;
+
+    /**
+     * An outbound stage that the stages' replies reach by a method call rather than a trip through the pipeline: the
+     * handler next to the one that writes them, which gives its own context ({@link #output}).
+     */
+    public interface Output {
+        /** Takes {@code reply}, owned from now on, as if it had been written through the pipeline. */
+        void write(ByteBuf reply);
+    }
 
     /** Starts a new packet: {@code buf} as IPv4 or IPv6 ({@code version}), nothing known of its host yet. */
     public void begin(int version, ByteBuf buf) {
@@ -128,19 +139,34 @@ public final class PacketContext {
         return replyTtl;
     }
 
+    /**
+     * Replies written with {@link #write} go straight to {@code output} (the outbound handler right before the one that
+     * writes them, which calls this when it is added) rather than through the pipeline; {@code null}: through the
+     * pipeline from the writer's context.
+     */
+    public void output(Output output) {
+        this.output = output;
+    }
+
     /** What the stage that writes now writes: {@link ReplyKind#ECHO} unless {@link #write} says otherwise. */
     public ReplyKind writing() {
         return writing;
     }
 
     /**
-     * Writes a reply that is not an echo reply (an ICMP error, a TCP segment) through the outbound stages, which
-     * read its kind from {@link #writing()} while it passes. Takes ownership of {@code reply}.
+     * Writes a reply (an echo reply, an ICMP error, a TCP segment) through the outbound stages, which read its kind
+     * from {@link #writing()} while it passes: to the {@link #output} when there is one, else from {@code ctx}
+     * through the pipeline. Takes ownership of {@code reply}.
      */
     public void write(ChannelHandlerContext ctx, ReplyKind kind, ByteBuf reply) {
         writing = kind;
         try {
-            ctx.write(reply, ctx.voidPromise());
+            Output o = output;
+            if (o != null) {
+                o.write(reply);
+            } else {
+                ctx.write(reply, ctx.voidPromise());
+            }
         } finally {
             writing = ReplyKind.ECHO;
         }

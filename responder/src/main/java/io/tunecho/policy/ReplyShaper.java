@@ -33,9 +33,10 @@ import java.util.random.RandomGenerator;
  * holds, so that the prober sees the data differ rather than a loss); rewritten first when the host misbehaves
  * ({@link ReplyRewriter}: another source, identifier or sequence). An outbound stage: it sees every reply and ICMP
  * error the stages after it write, with the host entry and behaviour that {@link HostLookup} put into the
- * {@link PacketContext}, and counts each as it leaves (at the flush that sends it). What has no host (the IP layer's own ICMP errors)
- * leaves unshaped. Everything leaves through the {@link Fragmenter} (larger than the MTU: in fragments), which this
- * stage calls itself rather than as a handler of its own: a reply makes one trip less through the pipeline.
+ * {@link PacketContext}, and counts each as it leaves (at the flush that sends it). What has no host (the IP layer's
+ * own ICMP errors) leaves unshaped. The stages that share its {@link PacketContext} hand it their replies by a call
+ * ({@link PacketContext.Output}), and everything leaves through the {@link Fragmenter} (larger than the MTU: in
+ * fragments), which it calls too: a reply makes one trip through the pipeline, from here to the channel.
  *
  * <p>Delayed replies wait in a bounded queue ({@code max-delayed} per channel; what does not fit is dropped and
  * counted), each in a buffer of its own size, not the MTU's. A delay is a floor, as in netem: no reply leaves before
@@ -48,7 +49,7 @@ import java.util.random.RandomGenerator;
  * <p>Buffers: a reply sent at once goes on as it is; a delayed one is copied into a buffer of its size and the
  * original released; every held buffer is released when the channel closes.
  */
-public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
+public final class ReplyShaper extends ChannelOutboundHandlerAdapter implements PacketContext.Output {
     private static final Logger log = PacketLog.of(ReplyShaper.class);
     private static final ReplyKind[] KINDS = ReplyKind.values();
     /** Pairs of addresses whose last release time is remembered (a power of two), and the slots each may take. */
@@ -109,6 +110,13 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        packet.output(this); // the stages' replies come by a call, not a trip through the pipeline
+    }
+
+    /** A reply from the stages that share this stage's {@link PacketContext}: as if written to this handler. */
+    @Override
+    public void write(ByteBuf reply) {
+        write(ctx, reply, ctx.voidPromise());
     }
 
     @Override
@@ -373,6 +381,7 @@ public final class ReplyShaper extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        packet.output(null);
         discard();
         countSent();
     }

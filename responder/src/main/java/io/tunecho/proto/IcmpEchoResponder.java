@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.tunecho.hosts.Clock;
 import io.tunecho.packet.DropReason;
 import io.tunecho.packet.PacketContext;
+import io.tunecho.packet.ReplyKind;
 import io.tunecho.wire.IcmpMessage;
 import io.tunecho.wire.InternetChecksum;
 import io.tunecho.wire.Ipv4OptionEcho;
@@ -61,7 +62,7 @@ public final class IcmpEchoResponder implements ProtocolHandler {
             }
             icmp.setTypeAndCodeAndUpdateChecksum(IcmpMessage.V4.ECHO_REPLY, 0);
         }
-        ctx.write(buf, ctx.voidPromise());
+        packet.write(ctx, ReplyKind.ECHO, buf);
     }
 
     /**

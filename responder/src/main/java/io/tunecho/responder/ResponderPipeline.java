@@ -59,9 +59,10 @@ import java.util.function.Supplier;
  *       {@link TcpResponder});</li>
  *   <li>{@value #ERRORS}: {@link ErrorLogger}.</li>
  * </ol>
- * A packet meets the stages in the order listed. The stages of one handler call each other directly, and the
- * shaper calls the fragmenter, so that an echo request and its reply make three trips through the pipeline (in,
- * the reply to the shaper, out to the channel) rather than eight. The reassembly's own ICMP errors carry no host, so
+ * A packet meets the stages in the order listed. The stages of one handler call each other directly, they hand
+ * their replies to the shaper by a call ({@link PacketContext.Output}), and the shaper calls the fragmenter, so that
+ * an echo request and its reply make two trips through the pipeline (in, and out to the channel) rather than eight.
+ * A handler of your own that must see the replies goes before {@value #REPLIES}. The reassembly's own ICMP errors carry no host, so
  * the shaper lets them through as they are ({@link PacketContext#writeIpError}).
  * Each channel gets stages of its own around one {@link PacketContext}, with its own random generator (seeded from
  * the pipeline's seed and the channel's number, so that a seed repeats the decisions); the counters and the host

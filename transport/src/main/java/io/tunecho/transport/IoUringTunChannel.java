@@ -68,6 +68,8 @@ public class IoUringTunChannel extends AbstractTunChannel {
     private boolean readCompletePending;
     /** Packets read since the last {@code channelReadComplete}. */
     private int readSinceComplete;
+    /** Their bytes: the stats count a burst at its end, as the epoll channel's do. */
+    private long bytesSinceComplete;
     /** Inside a reader's completion: a read() asked for meanwhile starts the reader after it, not in its middle. */
     private boolean inReadCompletion;
     private boolean startAfterCompletion;
@@ -187,19 +189,26 @@ public class IoUringTunChannel extends AbstractTunChannel {
             packet.release();
             return;
         }
-        stats().read(packet.readableBytes());
+        bytesSinceComplete += packet.readableBytes();
         pipeline().fireChannelRead(packet);
         if (++readSinceComplete >= maxMessagesPerRead() && config().isAutoRead()) {
             // A burst boundary, as the epoll channel makes one every maxMessagesPerRead packets: what the pipeline
             // wrote so far is flushed now rather than after every completion of the turn (a multishot read can
             // post hundreds), so a reply never waits behind a long burst of requests.
-            readSinceComplete = 0;
+            countBurst();
             pipeline().fireChannelReadComplete();
         }
         if (!readCompletePending) {
             readCompletePending = true;
             eventLoop().execute(readComplete); // runs after this turn's completions
         }
+    }
+
+    /** The burst read since the last {@code channelReadComplete}, into the stats. */
+    private void countBurst() {
+        stats().read(readSinceComplete, bytesSinceComplete);
+        readSinceComplete = 0;
+        bytesSinceComplete = 0;
     }
 
     private int maxMessagesPerRead() {
@@ -209,7 +218,7 @@ public class IoUringTunChannel extends AbstractTunChannel {
 
     private void readComplete() {
         readCompletePending = false;
-        readSinceComplete = 0;
+        countBurst();
         boolean autoRead = config().isAutoRead();
         if (!autoRead) {
             readRequested = false; // a read() from channelReadComplete asks for the next burst

@@ -53,6 +53,12 @@ public final class Main {
                 && System.getProperty("io.netty.leakDetectionLevel") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
+        // Netty's recyclers (read buffers, the outbound buffer's entries) keep what a thread gives back in a batch
+        // of 32 and pass the rest through a queue that allocates as it goes; a TUN channel gives back a whole burst
+        // at once (AbstractTunChannel.RECYCLER_BATCH says how many at most).
+        if (System.getProperty("io.netty.recycler.chunkSize") == null) {
+            System.setProperty("io.netty.recycler.chunkSize", Integer.toString(AbstractTunChannel.RECYCLER_BATCH));
+        }
         System.exit(run(args, System.out, System.err));
     }
 

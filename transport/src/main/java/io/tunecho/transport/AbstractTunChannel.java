@@ -32,6 +32,14 @@ import java.net.SocketAddress;
  * interface that the bind created.
  */
 public abstract class AbstractTunChannel extends AbstractChannel {
+    /**
+     * The most packets a channel gives back to Netty's recyclers in one go: a flushed read burst on epoll, a turn's
+     * write completions on io_uring (at most {@link UringWrites#MAX_IN_FLIGHT}). Netty's recyclers keep a batch of
+     * 32 objects per thread ({@code io.netty.recycler.chunkSize}) and pass the rest through a queue that allocates
+     * as it goes; with the system property at least this large, the echo path allocates nothing. The server sets
+     * it; an application that embeds the channel sets it when it starts, before Netty's classes load.
+     */
+    public static final int RECYCLER_BATCH = UringWrites.MAX_IN_FLIGHT;
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 64);
 
     private final TunChannelConfig config;

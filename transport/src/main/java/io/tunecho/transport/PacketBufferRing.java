@@ -2,11 +2,7 @@ package io.tunecho.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledUnsafeDirectByteBuf;
 import io.netty.channel.unix.Buffer;
-import io.netty.util.ResourceLeakDetector;
-import io.netty.util.ResourceLeakDetectorFactory;
-import io.netty.util.ResourceLeakTracker;
 import io.netty.util.concurrent.EventExecutor;
 import io.tunecho.device.DeviceException;
 import io.tunecho.device.RegisteredRing;
@@ -16,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * back. This ring is registered through the event loop thread's registered ring ({@link RegisteredRing}), as the
  * event loop's descriptor is private too.
  */
-final class PacketBufferRing {
+final class PacketBufferRing implements PacketBuf.Home {
     private static final Logger logger = LoggerFactory.getLogger(PacketBufferRing.class);
 
     /** {@code struct io_uring_buf}: {@code u64 addr; u32 len; u16 bid; u16 resv}. */
@@ -178,9 +173,15 @@ final class PacketBufferRing {
         onReturn = task;
     }
 
+    @Override
+    public EventExecutor loop() {
+        return loop;
+    }
+
     /** A released buffer comes back: to the kernel, or only to this ring once it is closed. */
-    private void giveBack(PacketBuf buf) {
-        inRing[buf.bid] = buf;
+    @Override
+    public void giveBack(PacketBuf buf) {
+        inRing[buf.id()] = buf;
         out--;
         if (registered) {
             put(buf);
@@ -195,9 +196,9 @@ final class PacketBufferRing {
 
     private void put(PacketBuf buf) {
         int offset = (tail & mask) * ENTRY_SIZE;
-        entries.putLong(offset, buf.address);
+        entries.putLong(offset, buf.address());
         entries.putInt(offset + 8, bufferSize);
-        entries.putShort(offset + 12, (short) buf.bid);
+        entries.putShort(offset + 12, (short) buf.id());
         tail++;
     }
 
@@ -233,81 +234,5 @@ final class PacketBufferRing {
     public String toString() {
         return "PacketBufferRing(group " + groupId + ", " + inRing.length + " x " + bufferSize + " bytes, " + out
                 + " out" + (registered ? "" : ", closed") + ")";
-    }
-
-    /**
-     * One buffer of the ring as a {@link ByteBuf}; made once and reused for every packet read into that buffer.
-     * Its last release gives the buffer back to the ring instead of freeing memory.
-     */
-    static final class PacketBuf extends UnpooledUnsafeDirectByteBuf implements Runnable {
-        private static final ResourceLeakDetector<ByteBuf> LEAKS =
-                ResourceLeakDetectorFactory.instance().newResourceLeakDetector(ByteBuf.class);
-
-        private final PacketBufferRing ring;
-        private final int bid;
-        /** The buffer's memory, for the ring (a released ByteBuf refuses {@link #memoryAddress()}). */
-        private final long address;
-        private ResourceLeakTracker<ByteBuf> leak;
-
-        PacketBuf(PacketBufferRing ring, ByteBufAllocator alloc, ByteBuffer memory, int bid) {
-            super(alloc, memory, memory.remaining());
-            this.ring = ring;
-            this.bid = bid;
-            this.address = Buffer.memoryAddress(memory);
-        }
-
-        /** Makes this buffer a fresh packet of {@code length} bytes, with one reference. */
-        void reuse(int length) {
-            resetRefCnt();
-            setIndex(0, length);
-            leak = LEAKS.track(this);
-        }
-
-        @Override
-        protected void deallocate() {
-            ResourceLeakTracker<ByteBuf> leak = this.leak;
-            if (leak != null) {
-                this.leak = null;
-                leak.close(this);
-            }
-            if (ring.loop.inEventLoop()) {
-                ring.giveBack(this);
-            } else {
-                try {
-                    ring.loop.execute(this);
-                } catch (RejectedExecutionException e) {
-                    // The event loop has stopped: its io_uring and this ring are gone, nothing to give back to.
-                }
-            }
-        }
-
-        /** Gives this buffer back to the ring, on the ring's event loop (after a release on another thread). */
-        @Override
-        public void run() {
-            ring.giveBack(this);
-        }
-
-        @Override
-        public ByteBuf capacity(int newCapacity) {
-            if (newCapacity == capacity()) {
-                return this;
-            }
-            throw new UnsupportedOperationException("a packet buffer of an io_uring buffer ring has a fixed "
-                    + "capacity of " + capacity() + " bytes");
-        }
-
-        @Override
-        public ByteBuf touch(Object hint) {
-            ResourceLeakTracker<ByteBuf> leak = this.leak;
-            if (leak != null) {
-                leak.record(hint);
-            }
-            return this;
-        }
-
-        @Override
-        public ByteBuf touch() {
-            return touch(null);
-        }
     }
 }

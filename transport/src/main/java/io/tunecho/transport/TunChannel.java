@@ -31,8 +31,10 @@ import java.net.SocketAddress;
  *         .bind(new TunAddress("tun0")).sync().channel();
  * }</pre>
  *
- * <p>Reads go into buffers from the channel's {@link RecvByteBufAllocator} (one pooled direct buffer per packet),
- * as many per wake-up as the allocator's handle allows; writes go out with one {@code write(2)} per packet; when
+ * <p>Reads go into the channel's own {@link PacketPool} (one buffer per packet, of the size the
+ * {@link RecvByteBufAllocator} gives, the most recently released first), or into buffers from the channel's allocator
+ * when the pool's are all out or the user set an allocator or receive allocator of their own; as many per wake-up
+ * as the allocator's handle allows; writes go out with one {@code write(2)} per packet; when
  * the device answers EAGAIN the channel waits for {@code EPOLLOUT}. See {@link AbstractTunChannel} for buffer
  * ownership and the life cycle.
  */
@@ -46,6 +48,8 @@ public class TunChannel extends AbstractTunChannel {
      * syscalls); left when a probing burst, every {@link #PROBE_INTERVAL}th wake-up, finds more than one.
      * Level-triggered epoll wakes the loop again at once while packets wait, so nothing is left unread.
      */
+    /** The buffers reads take first, unless the user chose the buffers ({@link TunChannelConfig#readsIntoPool}). */
+    private PacketPool pool;
     private boolean lightReading;
     private int lightWakeups;
     private static final int PROBE_INTERVAL = 8;
@@ -123,6 +127,35 @@ public class TunChannel extends AbstractTunChannel {
         }
     }
 
+    /**
+     * The pool that this burst reads into, made at the first burst with buffers of the size the receive allocator
+     * gives (the MTU), and made again when that grows; {@code null} when the user chose the buffers.
+     */
+    private PacketPool pool(RecvByteBufAllocator.Handle handle, ByteBufAllocator alloc) {
+        PacketPool pool = this.pool;
+        if (!config().readsIntoPool()) {
+            if (pool != null) {
+                pool.close();
+                this.pool = null;
+            }
+            return null;
+        }
+        int size = handle.guess();
+        if (pool == null || pool.bufferSize() < size) {
+            if (pool != null) {
+                pool.close();
+            }
+            pool = new PacketPool(eventLoop(), alloc, PacketPool.BUFFERS, size);
+            this.pool = pool;
+        }
+        return pool;
+    }
+
+    /** The pool reads take from, {@code null} before the first read or when the user chose the buffers; tests. */
+    PacketPool pool() {
+        return pool;
+    }
+
     private void submit(EpollIoOps newOps) {
         IoRegistration registration = registration();
         if (newOps.equals(ops) || registration == null) {
@@ -148,6 +181,7 @@ public class TunChannel extends AbstractTunChannel {
         handle.reset(config());
         ChannelPipeline pipeline = pipeline();
         ByteBufAllocator alloc = config().getAllocator();
+        PacketPool pool = pool(handle, alloc);
         Throwable failure = null;
         boolean eof = false;
         boolean light = lightReading && ++lightWakeups % PROBE_INTERVAL != 0;
@@ -156,7 +190,10 @@ public class TunChannel extends AbstractTunChannel {
         boolean drained = false;
         try {
             do {
-                ByteBuf buf = handle.allocate(alloc);
+                ByteBuf buf = pool == null ? null : pool.take();
+                if (buf == null) {
+                    buf = handle.allocate(alloc);
+                }
                 int read;
                 try {
                     if (!buf.hasMemoryAddress()) {

@@ -1,5 +1,6 @@
 package io.tunecho.transport;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -36,6 +37,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private volatile boolean multishotRead = true;
     private volatile int readBuffers = DEFAULT_READ_BUFFERS;
     private volatile boolean userAllocator;
+    private volatile boolean userBufferAllocator;
 
     TunChannelConfig(AbstractTunChannel channel) {
         super(channel, packetAllocator(DEFAULT_BUFFER_SIZE));
@@ -245,6 +247,21 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         userAllocator = true;
         super.setRecvByteBufAllocator(allocator);
         return this;
+    }
+
+    @Override
+    public TunChannelConfig setAllocator(ByteBufAllocator allocator) {
+        userBufferAllocator = true;
+        super.setAllocator(allocator);
+        return this;
+    }
+
+    /**
+     * Whether the epoll channel reads into its own {@link PacketPool}: unless the user chose the buffers, with an
+     * allocator ({@link io.netty.channel.ChannelOption#ALLOCATOR}) or a receive allocator of their own.
+     */
+    boolean readsIntoPool() {
+        return !userAllocator && !userBufferAllocator;
     }
 
     /** Sizes the default receive buffers for packets of up to {@code mtu} bytes; a user's allocator is kept. */

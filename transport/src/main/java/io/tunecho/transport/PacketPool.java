@@ -20,8 +20,11 @@ import java.nio.ByteBuffer;
  * the pool then takes it back on its event loop.
  */
 final class PacketPool implements PacketBuf.Home {
-    /** Buffers per pool: two full read bursts, so that one can be out while the next is read. */
+    /** Buffers per pool at most: two full read bursts, so that one can be out while the next is read. */
     static final int BUFFERS = 128;
+    /** The most memory a pool takes (direct memory, which the JVM options may keep small): large MTUs get fewer. */
+    static final int MAX_BYTES = 1 << 20;
+    static final int MIN_BUFFERS = 8;
 
     private final EventExecutor loop;
     private final int bufferSize;
@@ -38,6 +41,11 @@ final class PacketPool implements PacketBuf.Home {
             free[id] = new PacketBuf(this, alloc, memory.slice(id * bufferSize, bufferSize), id);
         }
         top = buffers;
+    }
+
+    /** How many buffers of {@code bufferSize} bytes a pool holds: {@link #BUFFERS}, fewer for a large MTU. */
+    static int buffersFor(int bufferSize) {
+        return Math.max(MIN_BUFFERS, Math.min(BUFFERS, MAX_BYTES / bufferSize));
     }
 
     /** The most recently given back free buffer, empty, with one reference; {@code null} when all are out. */

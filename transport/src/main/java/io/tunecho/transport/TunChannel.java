@@ -145,7 +145,7 @@ public class TunChannel extends AbstractTunChannel {
             if (pool != null) {
                 pool.close();
             }
-            pool = new PacketPool(eventLoop(), alloc, PacketPool.BUFFERS, size);
+            pool = new PacketPool(eventLoop(), alloc, PacketPool.buffersFor(size), size);
             this.pool = pool;
         }
         return pool;

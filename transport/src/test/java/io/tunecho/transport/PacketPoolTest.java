@@ -91,4 +91,16 @@ class PacketPoolTest {
         buf.release();
         assertEquals(1, pool.buffersOut(), "the buffer is freed with its last reference, not pooled again");
     }
+
+    @Test
+    void aLargeMtuGetsFewerBuffersAndAPoolStaysWithinItsMemory() {
+        assertEquals(PacketPool.BUFFERS, PacketPool.buffersFor(1500));
+        assertEquals(116, PacketPool.buffersFor(9000));
+        assertEquals(16, PacketPool.buffersFor(65535));
+        for (int mtu = 68; mtu <= 65535; mtu += 997) {
+            int buffers = PacketPool.buffersFor(mtu);
+            assertTrue(buffers >= PacketPool.MIN_BUFFERS && buffers <= PacketPool.BUFFERS, mtu + ": " + buffers);
+            assertTrue((long) buffers * mtu <= PacketPool.MAX_BYTES, mtu + ": " + buffers);
+        }
+    }
 }

@@ -41,4 +41,21 @@ class LauncherIT {
         assertFalse(Netns.sh(120, "TUNECHO_JAR=" + dir.resolve("none.jar") + " ./tunecho --check").exitCode() == 0,
                 "a missing jar is an error");
     }
+
+    /**
+     * The launcher keeps the JVM's direct memory at 16 MB (config/jvm.options); with the largest MTU, the transport
+     * that auto picks (io_uring here) still reads into buffers that fit, and answers the largest pings.
+     */
+    @Test
+    void theLargestMtuIsAnsweredWithinTheLaunchersMemory() throws Exception {
+        Netns.assertPrivateNamespace();
+        Path jar = Path.of(System.getProperty("tunecho.jar", "target/tunecho.jar")).toAbsolutePath();
+        Netns.Result r = Netns.sh(120, "TUNECHO_CDS=off TUNECHO_JAR=" + jar
+                + " ./tunecho --mtu 65535 --interface tunit95 --address 198.18.95.1/24"
+                + " >/dev/null 2>&1 & pid=$!;"
+                + " for i in $(seq 300); do ping -n -q -c 1 -W 0.1 198.18.95.2 >/dev/null 2>&1 && break; sleep 0.1;"
+                + " done; ping -n -c 3 -i 0.2 -W 2 -s 60000 198.18.95.2; status=$?; kill $pid; wait $pid;"
+                + " exit $status");
+        assertTrue(r.output().contains("3 packets transmitted, 3 received"), r.output());
+    }
 }

@@ -137,16 +137,16 @@ public class IoUringTunChannel extends AbstractTunChannel {
             try {
                 RegisteredRing kernelRing = new RegisteredRing(EVENT_LOOP_RING_INDEX);
                 if (kernelRing.supports(MultishotReader.IORING_OP_READ_MULTISHOT)) {
-                    int buffers = config().getReadBuffers();
+                    int mtu = NetInterfaces.mtu(localAddress().name());
                     PacketBufferRing ring = PacketBufferRing.open(kernelRing, eventLoop(), config().getAllocator(),
-                            buffers, NetInterfaces.mtu(localAddress().name()));
+                            config().readBuffersFor(mtu), mtu);
                     try {
                         device().setNonBlocking(true);
                     } catch (IOException e) {
                         ring.close();
                         throw e;
                     }
-                    return new MultishotReader(this, kernelRing, ring, buffers);
+                    return new MultishotReader(this, kernelRing, ring);
                 }
                 logFallback("this kernel has no multishot read (IORING_OP_READ_MULTISHOT, Linux 6.7+)");
             } catch (IOException e) {

@@ -35,7 +35,6 @@ final class MultishotReader implements UringReader {
 
     private final IoUringTunChannel channel;
     private final RegisteredRing kernelRing;
-    private final int buffers;
     private final Runnable buffersBack = this::buffersBack;
     private final Runnable dryCheck = this::dryCheck;
     private boolean dryCheckSet;
@@ -53,11 +52,10 @@ final class MultishotReader implements UringReader {
     private int runsDry;
     private int arms;
 
-    MultishotReader(IoUringTunChannel channel, RegisteredRing kernelRing, PacketBufferRing ring, int buffers) {
+    MultishotReader(IoUringTunChannel channel, RegisteredRing kernelRing, PacketBufferRing ring) {
         this.channel = channel;
         this.kernelRing = kernelRing;
         this.ring = ring;
-        this.buffers = buffers;
     }
 
     @Override
@@ -200,8 +198,8 @@ final class MultishotReader implements UringReader {
         ring.close();
         waitingForBuffers = false;
         try {
-            ring = PacketBufferRing.open(kernelRing, channel.eventLoop(), channel.config().getAllocator(), buffers,
-                    size);
+            ring = PacketBufferRing.open(kernelRing, channel.eventLoop(), channel.config().getAllocator(),
+                    channel.config().readBuffersFor(size), size);
             return true;
         } catch (DeviceException e) {
             channel.multishotUnusable(e.getMessage());

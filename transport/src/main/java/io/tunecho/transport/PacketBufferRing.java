@@ -46,6 +46,9 @@ final class PacketBufferRing implements PacketBuf.Home {
     private static final int BUFFER_ALIGNMENT = 64;
     /** The largest ring the kernel accepts. */
     static final int MAX_BUFFERS = 32768;
+    /** The most memory a ring of the default size takes: a large MTU gets fewer buffers (8 at least). */
+    static final int DEFAULT_MAX_BYTES = 4 << 20;
+    private static final int MIN_DEFAULT_BUFFERS = 8;
     /**
      * Group ids, high enough not to meet the small ids that Netty's own buffer rings are usually configured with.
      * A collision is detected (EEXIST) and the next id tried.
@@ -129,6 +132,16 @@ final class PacketBufferRing implements PacketBuf.Home {
         }
     }
 
+    /**
+     * How many buffers of {@code bufferSize} bytes a ring holds when the user did not say: {@code preferred}, or the
+     * largest power of two below it whose buffers fit in {@value #DEFAULT_MAX_BYTES} bytes, since direct memory may
+     * be small (the launcher's JVM options give it 16 MB) and a ring of 256 buffers of a 64 kB MTU would take 16 MB.
+     */
+    static int defaultBuffers(int bufferSize, int preferred) {
+        int fit = Integer.highestOneBit(Math.max(1, DEFAULT_MAX_BYTES / stride(bufferSize)));
+        return Math.max(Math.min(MIN_DEFAULT_BUFFERS, preferred), Math.min(preferred, fit));
+    }
+
     private static int stride(int bufferSize) {
         return (bufferSize + BUFFER_ALIGNMENT - 1) & -BUFFER_ALIGNMENT;
     }
@@ -141,6 +154,11 @@ final class PacketBufferRing implements PacketBuf.Home {
     /** The size of each buffer: the largest packet a read into this ring returns whole. */
     int bufferSize() {
         return bufferSize;
+    }
+
+    /** How many buffers the ring has. */
+    int buffers() {
+        return inRing.length;
     }
 
     /** How many buffers packets hold (taken and not yet released). */

@@ -36,6 +36,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private volatile int readsInFlight = 1;
     private volatile boolean multishotRead = true;
     private volatile int readBuffers = DEFAULT_READ_BUFFERS;
+    private volatile boolean readBuffersSet;
     private volatile boolean userAllocator;
     private volatile boolean userBufferAllocator;
 
@@ -239,7 +240,16 @@ public final class TunChannelConfig extends DefaultChannelConfig {
                     "read buffers must be a power of two, 1.." + PacketBufferRing.MAX_BUFFERS + ": " + buffers);
         }
         this.readBuffers = buffers;
+        this.readBuffersSet = true;
         return this;
+    }
+
+    /**
+     * How many buffers of {@code bufferSize} bytes an io_uring buffer ring gets: what {@link #setReadBuffers} set,
+     * or by default {@value #DEFAULT_READ_BUFFERS}, fewer for a large MTU (see {@link PacketBufferRing#defaultBuffers}).
+     */
+    int readBuffersFor(int bufferSize) {
+        return readBuffersSet ? readBuffers : PacketBufferRing.defaultBuffers(bufferSize, readBuffers);
     }
 
     @Override

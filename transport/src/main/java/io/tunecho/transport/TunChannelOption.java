@@ -68,8 +68,9 @@ public final class TunChannelOption<T> extends ChannelOption<T> {
 
     /**
      * {@link IoUringTunChannel} with {@link #MULTISHOT_READ}: how many packet buffers, each of the interface MTU,
-     * its buffer ring holds (a power of two, 1..32768). Default: 256. Packets that the pipeline holds keep their
-     * buffers; when all are held, reading waits until one is released.
+     * its buffer ring holds (a power of two, 1..32768). Default: 256, or fewer where 256 buffers of the MTU would
+     * take more than 4 MB (64 at an MTU of 65535). Packets that the pipeline holds keep their buffers; when all are
+     * held, reading waits until one is released.
      */
     public static final ChannelOption<Integer> READ_BUFFERS = valueOf(TunChannelOption.class, "READ_BUFFERS");
 

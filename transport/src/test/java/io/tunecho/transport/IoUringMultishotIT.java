@@ -168,6 +168,44 @@ class IoUringMultishotIT {
     }
 
     @Test
+    void aLargeMtuGetsFewerBuffersAndAnswersTheLargestPings() throws Exception {
+        InPlaceEchoResponder echo = new InPlaceEchoResponder();
+        IoUringTunChannel ch = bind("tunit50", "198.18.50.1/24", echo, TunChannelOption.MTU, 65535);
+        try {
+            String out = run("ping", "-n", "-c", "2", "-i", "0.1", "-W", "2", "-s", "60000", "198.18.50.5");
+            assertTrue(out.contains("2 packets transmitted, 2 received"), out);
+            PacketBufferRing ring = onLoop(ch, () -> ((MultishotReader) ch.reader()).ring());
+            assertEquals(65535, ring.bufferSize());
+            assertEquals(64, ring.buffers(), "256 buffers of 64 kB would take 16 MB: 64 take 4 MB");
+
+            ch.config().setOption(TunChannelOption.MTU, 1500);
+            ch.config().setOption(TunChannelOption.MTU, 65535); // the ring stays: its buffers are large enough
+            assertEquals(64, (int) onLoop(ch, () -> ((MultishotReader) ch.reader()).ring().buffers()));
+        } finally {
+            ch.close().sync();
+        }
+    }
+
+    @Test
+    void readBuffersDefaultToWhatFitsFourMegabytesAndAUsersChoiceStands() {
+        IoUringTunChannel ch = new IoUringTunChannel();
+        try {
+            assertEquals(256, ch.config().readBuffersFor(1500));
+            assertEquals(256, ch.config().readBuffersFor(9000));
+            assertEquals(64, ch.config().readBuffersFor(65535));
+            ch.config().setOption(TunChannelOption.READ_BUFFERS, 512);
+            assertEquals(512, ch.config().readBuffersFor(65535), "what the user set is what the ring gets");
+        } finally {
+            ch.unsafe().closeForcibly();
+        }
+        for (int mtu = 68; mtu <= 65535; mtu += 991) {
+            int buffers = PacketBufferRing.defaultBuffers(mtu, 256);
+            assertEquals(1, Integer.bitCount(buffers), mtu + ": " + buffers);
+            assertTrue((long) buffers * mtu <= PacketBufferRing.DEFAULT_MAX_BYTES, mtu + ": " + buffers);
+        }
+    }
+
+    @Test
     void withoutAutoReadEachReadReadsOneBurst() throws Exception {
         InPlaceEchoResponder echo = new InPlaceEchoResponder();
         IoUringTunChannel ch = bind("tunit49", "198.18.49.1/24", echo,

@@ -10,11 +10,7 @@
 #   WARM=3 ARGS="--transport epoll" bench/idle-cpu.sh target/tunecho.jar
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: bench/idle-cpu.sh JAR..." >&2; exit 2; }
-if [ "${TUNECHO_IDLE_NS:-}" != 1 ]; then
-  [ "$(id -u)" = 0 ] || { echo "needs root (a network namespace and a TUN device)" >&2; exit 1; }
-  exec env TUNECHO_IDLE_NS=1 unshare --net "$0" "$@"
-fi
-ip link set lo up
+. "$(dirname "$0")/lib/netns.sh" "$@"
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null || true' EXIT
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

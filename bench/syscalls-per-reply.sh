@@ -8,12 +8,8 @@
 #   WINDOW=1 COUNT=100000 bench/syscalls-per-reply.sh "f4=/tmp/tunecho-at-f409634/tunecho.jar:--transport epoll"
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: bench/syscalls-per-reply.sh c-uring|NAME=JAR[:ARGS]..." >&2; exit 2; }
-if [ "${TUNECHO_SYSCALLS_NS:-}" != 1 ]; then
-  [ "$(id -u)" = 0 ] || { echo "needs root (a network namespace and a TUN device)" >&2; exit 1; }
-  command -v perf >/dev/null || { echo "needs perf (apt-get install linux-perf)" >&2; exit 1; }
-  exec env TUNECHO_SYSCALLS_NS=1 unshare --net "$0" "$@"
-fi
-ip link set lo up
+command -v perf >/dev/null || { echo "needs perf (apt-get install linux-perf)" >&2; exit 1; }
+. "$(dirname "$0")/lib/netns.sh" "$@"
 UM=${UM:-/tmp/tunbench-build/uring_ms_echo}
 COUNT=${COUNT:-300000}
 EVENTS=syscalls:sys_enter_io_uring_enter,syscalls:sys_enter_write,syscalls:sys_enter_read

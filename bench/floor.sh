@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# How much of the distance between tunecho and the C responders is the JVM's and Netty's, and how much tunecho's
+# own: the Java floor (example's PingAnswerer: tunecho's transport, one handler that answers in place, nothing else)
+# beside tunecho (the server jar, default config), c-tun and c-uring, on epoll and on io_uring, in one run of
+# ../shared/bench/run.sh; with a COMMIT, that commit's server jar on epoll too (bench/build-at.sh), as "before".
+# Needs root and a build (./mvnw -B -q install -DskipTests).
+#
+#   bench/floor.sh                 # run.sh -r 3 c-tun c-uring floor floor-uring tunecho tunecho-uring
+#   REPEATS=5 bench/floor.sh f409634
+#   then per-repeat ratios: bench/pair-ratios.py floor-uring c-uring CSV, tunecho-uring floor-uring CSV, ...
+set -euo pipefail
+[ $# -le 1 ] || { echo "usage: bench/floor.sh [COMMIT]" >&2; exit 2; }
+cd "$(dirname "$0")/.."
+root=$PWD
+bench=${BENCH:-$root/../shared/bench}
+[ -x "$bench/run.sh" ] || { echo "no run.sh in $bench (set BENCH)" >&2; exit 2; }
+jar=$root/target/tunecho.jar
+example=$(ls "$root"/example/target/tunecho-example-*.jar 2>/dev/null | grep -v sources | head -1)
+[ -s "$jar" ] && [ -n "$example" ] || { echo "build first: ./mvnw -B -q install -DskipTests" >&2; exit 2; }
+# The floor runs with what the server's Main sets before Netty loads (the example sets the recyclers' batch
+# itself): no leak-detection sampling and no Netty JFR events, so that the two differ only by tunecho's pipeline.
+floor() {
+  echo "$1@self=java -Dio.netty.leakDetection.level=disabled -Dio.netty.jfr.enabled=false -cp $jar:$example \
+io.tunecho.example.PingAnswerer {TUN} {CIDR} $2"
+}
+server() { echo "$1@self=java -jar $2 --interface {TUN} --address {CIDR} --transport $3"; }
+specs=(c-tun c-uring)
+[ $# -eq 1 ] && specs+=("$(server before "$(bench/build-at.sh "$1")" epoll)")
+specs+=("$(floor floor epoll)" "$(floor floor-uring io_uring)" "$(server tunecho "$jar" epoll)"
+  "$(server tunecho-uring "$jar" io_uring)")
+exec "$bench/run.sh" -r "${REPEATS:-3}" "${specs[@]}"

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Pairs the runs of two responders of ../shared/bench/run.sh (same repetition, same invocation) and prints the
 median and spread of after/before for W=1 and W=64 replies/s and CPU per 1000 replies at W=64, pooled over every
-results.csv given.
+results.csv given. Then the ratio of their best repeats: the highest rate and the lowest CPU per reply each
+responder reached. On these VMs a responder's run falls now and then into a slow phase of the machine (every
+responder, C included, loses a quarter of its rate for some tens of seconds); the phase hits one run of a pair and
+not the other, while a responder's best repeat is one that it missed.
 
     bench/pair-ratios.py AFTER BEFORE /tmp/tunbench-results/*/results.csv
 """
@@ -9,10 +12,18 @@ import csv
 import statistics
 import sys
 
+FIGURES = {
+    "W1 replies/s": (lambda r: float(r["g1_replies_per_s"]), max),
+    "W64 replies/s": (lambda r: float(r["gN_replies_per_s"]), max),
+    "CPU per 1000 replies, W64": (lambda r: float(r["gN_cpu_ms"]) / float(r["gN_recv"]), min),
+    "ready ms": (lambda r: float(r["ready_ms"]), min),
+}
+
 
 def main():
     after, before, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-    ratios = {"W1 replies/s": [], "W64 replies/s": [], "CPU per 1000 replies, W64": [], "ready ms": []}
+    ratios = {k: [] for k in FIGURES}
+    values = {k: ([], []) for k in FIGURES}
     for f in files:
         rows = {}
         for r in csv.DictReader(open(f)):
@@ -21,16 +32,18 @@ def main():
             b = rows.get((run, before))
             if name != after or b is None:
                 continue
-            ratios["W1 replies/s"].append(float(a["g1_replies_per_s"]) / float(b["g1_replies_per_s"]))
-            ratios["W64 replies/s"].append(float(a["gN_replies_per_s"]) / float(b["gN_replies_per_s"]))
-            ratios["CPU per 1000 replies, W64"].append(
-                (float(a["gN_cpu_ms"]) / float(a["gN_recv"])) / (float(b["gN_cpu_ms"]) / float(b["gN_recv"])))
-            ratios["ready ms"].append(float(a["ready_ms"]) / float(b["ready_ms"]))
+            for k, (value, _) in FIGURES.items():
+                ratios[k].append(value(a) / value(b))
+                values[k][0].append(value(a))
+                values[k][1].append(value(b))
     for k, v in ratios.items():
         if not v:
             continue
         q = statistics.quantiles(v, n=4) if len(v) > 1 else [v[0], v[0], v[0]]
-        print(f"{after}/{before} {k}: median {statistics.median(v):.3f} (IQR {q[0]:.3f}-{q[2]:.3f}, {len(v)} pairs)")
+        best = FIGURES[k][1]
+        a, b = values[k]
+        print(f"{after}/{before} {k}: median {statistics.median(v):.3f} (IQR {q[0]:.3f}-{q[2]:.3f}, {len(v)} pairs);"
+              f" best repeats {best(a):.4g} / {best(b):.4g} = {best(a) / best(b):.3f}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 #   bench/profile-java.sh /tmp/tunecho-at-f409634/tunecho.jar target/tunecho.jar
 #   ARGS="--transport io_uring" COUNT=500000 bench/profile-java.sh target/tunecho.jar
 #   WINDOW=1 bench/profile-java.sh ...         # ping-pong (ping -f -l 1) instead of 64 outstanding
+#   ARGS="--transport io_uring" bench/profile-java.sh floor target/tunecho.jar   # "floor": the Java floor
 #   KEEP=/tmp/profiles bench/profile-java.sh ...      # keep the collapsed stacks (one line a stack) there
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,8 @@ pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -z "${KEEP:-}" ] && rm -rf "$WORK"' EXIT
 COUNT=${COUNT:-1000000}
 for jar in "$@"; do
-  name=$(basename "$(dirname "$jar")")-$(basename "$jar" .jar)
+  name=$jar
+  [ "$jar" = floor ] || name=$(basename "$(dirname "$jar")")-$(basename "$jar" .jar)
   start_warm "$jar" "$WORK/$name.out"
   java -jar "$AP" profiler start -e cpu -i 200us $pid >/dev/null
   ping -f -c "$COUNT" -l "${WINDOW:-64}" -q 10.77.0.2 | grep transmitted | sed "s/^/$name: /"

@@ -14,9 +14,20 @@ export AP_JAR="$AP"
 
 # start_warm JAR OUTFILE: starts the build (JVM_ARGS, ARGS: default --transport epoll) on 10.77.0.1/24, waits for
 # its first reply and warms it up with WARM floods of 100,000 pings, 64 outstanding; its pid is in $pid.
+# JAR "floor" starts the Java floor instead (example's PingAnswerer on the current build, as bench/floor.sh runs
+# it), on io_uring when ARGS says --transport io_uring.
 start_warm() {
-  # shellcheck disable=SC2086 # JVM_ARGS and ARGS are lists
-  java ${JVM_ARGS-} -jar "$1" ${ARGS:---transport epoll} --interface tunpf --address 10.77.0.1/24 >"$2" 2>&1 &
+  if [ "$1" = floor ]; then
+    local transport=epoll example
+    case "${ARGS:-}" in *io_uring*) transport=io_uring ;; esac
+    example=$(ls example/target/tunecho-example-*.jar | grep -v sources | head -1)
+    # shellcheck disable=SC2086 # JVM_ARGS is a list
+    java ${JVM_ARGS-} -Dio.netty.leakDetection.level=disabled -Dio.netty.jfr.enabled=false \
+      -cp "target/tunecho.jar:$example" io.tunecho.example.PingAnswerer tunpf 10.77.0.1/24 $transport >"$2" 2>&1 &
+  else
+    # shellcheck disable=SC2086 # JVM_ARGS and ARGS are lists
+    java ${JVM_ARGS-} -jar "$1" ${ARGS:---transport epoll} --interface tunpf --address 10.77.0.1/24 >"$2" 2>&1 &
+  fi
   pid=$!
   for _ in $(seq 300); do ping -n -q -c 1 -W 0.05 10.77.0.2 >/dev/null 2>&1 && break; sleep 0.1; done
   for _ in $(seq "${WARM:-5}"); do ping -f -c 100000 -l 64 -q 10.77.0.2 >/dev/null; done

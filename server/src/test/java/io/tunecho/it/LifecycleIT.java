@@ -139,8 +139,14 @@ class LifecycleIT {
 
     @Test
     void answersOnEveryQueueOfAMultiQueueDevice() throws Exception {
+        for (String transport : new String[] {"epoll", "io_uring"}) {
+            answersOnEveryQueue(transport);
+        }
+    }
+
+    private static void answersOnEveryQueue(String transport) throws Exception {
         try (TunechoProcess t = TunechoProcess.start("--interface", "tunit16", "--address", "198.18.16.1/24",
-                "--queues", "2")) {
+                "--queues", "2", "--transport", transport)) {
             String link = Netns.run(10, "ip", "-d", "link", "show", "dev", "tunit16").assertSuccess().output();
             assertTrue(link.contains("multi_queue"), link);
             // Sources spread over the queues by address hash: ping from several addresses of the kernel's side.
@@ -152,7 +158,7 @@ class LifecycleIT {
                         "-I", "198.18.16." + (100 + i), "198.18.16." + (10 + i)).output());
                 assertEquals(20, p.received(), p.text());
             }
-            assertTrue(t.output().contains("2 queues"), t.output());
+            assertTrue(t.output().contains("2 queues, " + transport + ")"), t.output());
             assertEquals(0, t.terminate(), t.output());
             assertFalse(Netns.interfaceExists("tunit16"));
         }

@@ -12,8 +12,7 @@ set -euo pipefail
 [ $# -le 1 ] || { echo "usage: bench/floor.sh [COMMIT]" >&2; exit 2; }
 cd "$(dirname "$0")/.."
 root=$PWD
-bench=${BENCH:-$root/../shared/bench}
-[ -x "$bench/run.sh" ] || { echo "no run.sh in $bench (set BENCH)" >&2; exit 2; }
+. bench/lib/harness.sh
 jar=$root/target/tunecho.jar
 example=$(ls "$root"/example/target/tunecho-example-*.jar 2>/dev/null | grep -v sources | head -1)
 [ -s "$jar" ] && [ -n "$example" ] || { echo "build first: ./mvnw -B -q install -DskipTests" >&2; exit 2; }

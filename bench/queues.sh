@@ -10,8 +10,7 @@
 #   then: bench/pair-ratios.py uring-q2 uring-q1 CSV, and epoll-q2 epoll-q1 CSV, c-tun-mq c-tun CSV
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bench=${BENCH:-$PWD/../shared/bench}
-[ -x "$bench/run.sh" ] || { echo "no run.sh in $bench (set BENCH)" >&2; exit 2; }
+. bench/lib/harness.sh
 jar=$PWD/target/tunecho.jar
 [ -s "$jar" ] || { echo "build first: ./mvnw -B -q install -DskipTests" >&2; exit 2; }
 server() { echo "$1@self=java -jar $jar --interface {TUN} --address {CIDR} --transport $2 --queues $3"; }

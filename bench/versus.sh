@@ -10,8 +10,7 @@ set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: bench/versus.sh COMMIT" >&2; exit 2; }
 cd "$(dirname "$0")/.."
 root=$PWD
-bench=${BENCH:-$root/../shared/bench}
-[ -x "$bench/run.sh" ] || { echo "no run.sh in $bench (set BENCH)" >&2; exit 2; }
+. bench/lib/harness.sh
 before=$(bench/build-at.sh "$1")
 [ -s target/tunecho.jar ] || ./mvnw -B -q install -DskipTests
 after=$root/target/tunecho.jar

@@ -14,14 +14,9 @@ cd "$(dirname "$0")/.."
 root=$PWD
 . bench/lib/harness.sh
 jar=$root/target/tunecho.jar
-example=$(ls "$root"/example/target/tunecho-example-*.jar 2>/dev/null | grep -v sources | head -1)
-[ -s "$jar" ] && [ -n "$example" ] || { echo "build first: ./mvnw -B -q install -DskipTests" >&2; exit 2; }
-# The floor runs with what the server's Main sets before Netty loads (the example sets the recyclers' batch
-# itself): no leak-detection sampling and no Netty JFR events, so that the two differ only by tunecho's pipeline.
-floor() {
-  echo "$1@self=java -Dio.netty.leakDetection.level=disabled -Dio.netty.jfr.enabled=false -cp $jar:$example \
-io.tunecho.example.PingAnswerer {TUN} {CIDR} $2"
-}
+. bench/lib/floor.sh
+floor_args x y z >/dev/null  # a missing build stops here
+floor() { echo "$1@self=java $(floor_args {TUN} {CIDR} "$2")"; }
 server() { echo "$1@self=java -jar $2 --interface {TUN} --address {CIDR} --transport $3"; }
 specs=(c-tun c-uring)
 [ $# -eq 1 ] && specs+=("$(server before "$(bench/build-at.sh "$1")" epoll)")

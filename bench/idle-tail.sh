@@ -24,14 +24,15 @@ if [ "${TUNECHO_TAIL_NS:-}" != 1 ]; then
     gcc -O2 -pthread -o "$build/tun_echo" "$root/../shared/bench/src/tun_echo.c"
   fi
   jar=$root/target/tunecho.jar
-  example=$(ls "$root"/example/target/tunecho-example-*.jar 2>/dev/null | head -1)
-  [ -s "$jar" ] && [ -n "$example" ] || { echo "build first: ./mvnw -B -q install -DskipTests" >&2; exit 2; }
+  . bench/lib/floor.sh
+  floor_args x y z >/dev/null # a missing build stops here
   work=$(mktemp -d /tmp/tunecho-tail.XXXXXX)
   trap 'rm -rf "$work"' EXIT
   run() { TUNECHO_TAIL_NS=1 unshare --net "$0" "$count" "$work/$1" "${@:2}"; }
   run c-tun bash -c "ip tuntap add dev tunt mode tun && ip addr add 10.77.0.1/24 dev tunt && ip link set tunt up \
     && exec $build/tun_echo tunt"
-  run java-floor java -cp "$jar:$example" io.tunecho.example.PingAnswerer tunt 10.77.0.1/24
+  # shellcheck disable=SC2046 # the floor's arguments are a list
+  run java-floor java $(floor_args tunt 10.77.0.1/24 epoll)
   run tunecho java -jar "$jar" --transport epoll --interface tunt --address 10.77.0.1/24
   exit 0
 fi

@@ -11,6 +11,7 @@ if [ ! -s "$AP" ]; then
 fi
 export AP_JAR="$AP"
 . bench/lib/netns.sh
+. bench/lib/floor.sh
 
 # start_warm JAR OUTFILE: starts the build (JVM_ARGS, ARGS: default --transport epoll) on 10.77.0.1/24, waits for
 # its first reply and warms it up with WARM floods of 100,000 pings, 64 outstanding; its pid is in $pid.
@@ -18,12 +19,11 @@ export AP_JAR="$AP"
 # it), on io_uring when ARGS says --transport io_uring.
 start_warm() {
   if [ "$1" = floor ]; then
-    local transport=epoll example
+    local transport=epoll
     case "${ARGS:-}" in *io_uring*) transport=io_uring ;; esac
-    example=$(ls example/target/tunecho-example-*.jar | grep -v sources | head -1)
-    # shellcheck disable=SC2086 # JVM_ARGS is a list
-    java ${JVM_ARGS-} -Dio.netty.leakDetection.level=disabled -Dio.netty.jfr.enabled=false \
-      -cp "target/tunecho.jar:$example" io.tunecho.example.PingAnswerer tunpf 10.77.0.1/24 $transport >"$2" 2>&1 &
+    floor_args x y z >/dev/null # a missing build stops here
+    # shellcheck disable=SC2046,SC2086 # JVM_ARGS and the floor's arguments are lists
+    java ${JVM_ARGS-} $(floor_args tunpf 10.77.0.1/24 $transport) >"$2" 2>&1 &
   else
     # shellcheck disable=SC2086 # JVM_ARGS and ARGS are lists
     java ${JVM_ARGS-} -jar "$1" ${ARGS:---transport epoll} --interface tunpf --address 10.77.0.1/24 >"$2" 2>&1 &
